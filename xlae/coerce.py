@@ -1,0 +1,175 @@
+"""Turn what Excel, xlwings, the CLI or a Python caller hands over into rule inputs.
+
+Why: xlwings passes floats for dates and numbers, None for empty cells and 2-D
+lists for ranges; users type ``01/03/2026`` or ``oui``. Every adapter uses these
+helpers so that the same value is accepted, or refused with the same French
+message, everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .errors import XlaeError, invalid, show
+from .rules.money import ZERO, to_decimal
+from .rules.vocabulary import Activite, parse_activite
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+MAX_SERIAL = 2958465  # 31/12/9999
+DATE_ACCEPTED = ("une date Excel, un numéro de série Excel, « AAAA-MM-JJ » ou « JJ/MM/AAAA »")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?")
+_FR = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_TRUE = {"oui", "o", "vrai", "true", "yes", "y", "x", "1"}
+_FALSE = {"non", "n", "faux", "false", "no", "0", ""}
+_NUMBER = re.compile(r"[+-]?(\d{1,3}([  \u202f]\d{3})+|\d+)([.,]\d+)?")
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def to_date(value: Any, argument: str = "date", default_today: bool = True) -> dt.date | None:
+    """A calendar date from a date/datetime, an Excel serial or a text."""
+    if is_empty(value):
+        return dt.date.today() if default_today else None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not (isinstance(value, int) or math.isfinite(value)) or not 1 <= value <= MAX_SERIAL:
+            raise invalid(argument, value, DATE_ACCEPTED)
+        serial = int(value)
+        if serial == 60:
+            raise XlaeError(f"{argument} : le numéro de série 60 désigne le 29/02/1900, "
+                            "jour qui n'existe pas.", argument)
+        return EXCEL_EPOCH + dt.timedelta(days=serial + (1 if serial < 60 else 0))
+    if isinstance(value, str):
+        text = value.strip()
+        match = _ISO.fullmatch(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+        else:
+            match = _FR.fullmatch(text)
+            if not match:
+                raise invalid(argument, value, DATE_ACCEPTED)
+            day, month, year = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise XlaeError(f"{argument} : la date {show(value)} n'existe pas.", argument) from None
+    raise invalid(argument, value, DATE_ACCEPTED)
+
+
+def to_year(value: Any, argument: str = "annee") -> int:
+    """A year from 2026, 2026.0, « 2026 » or a date; empty means this year."""
+    if is_empty(value):
+        return dt.date.today().year
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 9999:
+        return value
+    raise invalid(argument, value, "une année sur quatre chiffres (ex. 2026)")
+
+
+def to_bool(value: Any, argument: str) -> bool:
+    """TRUE/FALSE, 1/0, « oui »/« non » (empty means no)."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise invalid(argument, value, "VRAI/FAUX, 1/0, « oui »/« non »")
+
+
+def to_amount(value: Any, argument: str = "ca") -> Decimal:
+    """A non-negative amount in €; an empty cell counts as 0 (as in Excel)."""
+    if value is None:
+        return ZERO
+    if isinstance(value, bool):
+        raise invalid(argument, value, "un montant en euros, positif ou nul")
+    if isinstance(value, (int, float, Decimal)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise invalid(argument, value, "un montant en euros, positif ou nul")
+        amount = to_decimal(value)
+    elif isinstance(value, str):
+        text = value.strip().removesuffix("€").strip()
+        if not text:
+            return ZERO
+        if not _NUMBER.fullmatch(text):
+            raise invalid(argument, value, "un montant en euros, positif ou nul (ex. 1234,56)")
+        try:
+            amount = Decimal(re.sub(r"[  \u202f]", "", text).replace(",", "."))
+        except InvalidOperation:  # pragma: no cover - the pattern already checked it
+            raise invalid(argument, value, "un montant en euros") from None
+    else:
+        raise invalid(argument, value, "un montant en euros, positif ou nul")
+    if amount < 0:
+        raise XlaeError(f"{argument} : montant négatif {show(value)} refusé ; le chiffre "
+                        "d'affaires encaissé est positif ou nul.", argument)
+    return amount
+
+
+def flatten(value: Any) -> tuple[list[Any], tuple[int, int]]:
+    """Cells of a scalar, 1-D or 2-D range, row by row, with the range's shape."""
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(row, (list, tuple)) for row in value):
+            widths = {len(row) for row in value}
+            if len(widths) != 1:
+                raise XlaeError("plage irrégulière : toutes les lignes doivent avoir la même largeur.")
+            return [cell for row in value for cell in row], (len(value), widths.pop())
+        return list(value), (len(value), 1)
+    return [value], (1, 1)
+
+
+def amounts_by_activite(ca: Any, activite: Any, ca_argument: str = "ca") -> dict[Activite, Decimal]:
+    """CA per activity from a single pair or two ranges of the same shape (mixed activity)."""
+    amounts, shape = flatten(ca)
+    kinds, kind_shape = flatten(activite)
+    if len(amounts) == 1 and len(kinds) == 1:
+        return {parse_activite(kinds[0]): to_amount(amounts[0], ca_argument)}
+    if shape != kind_shape and len(amounts) != len(kinds):
+        raise XlaeError(f"{ca_argument} et activite : les deux plages doivent avoir la même forme "
+                        f"({shape[0]}×{shape[1]} contre {kind_shape[0]}×{kind_shape[1]}).", "activite")
+    totals: dict[Activite, Decimal] = {}
+    for position, (amount, kind) in enumerate(zip(amounts, kinds), start=1):
+        value = to_amount(amount, f"{ca_argument} (cellule {position})")
+        if is_empty(kind):
+            if value:
+                raise XlaeError(f"activite (cellule {position}) : vide alors que {ca_argument} vaut "
+                                f"{show(amount)} ; indiquez l'activité.", "activite")
+            continue
+        code = parse_activite(kind, f"activite (cellule {position})")
+        totals[code] = totals.get(code, ZERO) + value
+    if not totals:
+        raise XlaeError("activite : aucune activité renseignée dans la plage.", "activite")
+    return totals
+
+
+def activites_of(activite: Any) -> set[Activite]:
+    """Set of activities named in a cell or a range (empty cells ignored)."""
+    cells, _ = flatten(activite)
+    found = {parse_activite(c) for c in cells if not is_empty(c)}
+    if not found:
+        raise invalid("activite", activite, [a.value for a in Activite])
+    return found
+
+
+def single_activite(activite: Any) -> Activite:
+    cells, _ = flatten(activite)
+    if len(cells) != 1:
+        raise XlaeError("activite : une seule activité attendue ici, pas une plage.", "activite")
+    return parse_activite(cells[0])

@@ -1,0 +1,148 @@
+"""``xlae simuler``: the whole year of a micro-entrepreneur in the terminal, in French.
+
+Why: the quickest way to check a figure — and its legal source — without
+opening Excel. The yearly CA is spread evenly over the months of activity so
+that rate changes during the year (BNC 2024, end of ACRE) are applied month by
+month, as the monthly declarations would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from decimal import Decimal
+
+from .. import coerce
+from ..errors import XlaeError
+from ..format import day, euros, percent
+from ..rates import Rate, get_rates
+from ..rules import abattement, contributions, cotisations, plafond, tva
+from ..rules.money import ZERO, cents
+from ..rules.vocabulary import Nature, parse_activite, parse_nature, parse_zone
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("simuler", help="simule une année : plafond, revenu, cotisations, TVA",
+                            description="Simule une année d'activité et affiche chaque montant avec sa source.")
+    parser.add_argument("--activite", required=True, help="vente, service_bic, bnc ou bnc_cipav")
+    parser.add_argument("--ca", required=True, help="chiffre d'affaires encaissé de l'année, en €")
+    parser.add_argument("--annee", help="année (défaut : année en cours)")
+    parser.add_argument("--date-creation", help="date de création (AAAA-MM-JJ ou JJ/MM/AAAA)")
+    parser.add_argument("--acre", action="store_true", help="bénéficie de l'ACRE")
+    parser.add_argument("--vl", action="store_true", help="a opté pour le versement libératoire")
+    parser.add_argument("--nature", help="commerciale, artisanale ou liberale (défaut : selon l'activité)")
+    parser.add_argument("--zone", help="metropole (défaut), drom ou mayotte")
+    parser.add_argument("--departement", help="département (57, 67, 68 : TFC d'Alsace-Moselle)")
+    parser.add_argument("--ca-precedent", help="CA de l'année précédente (tolérance, TVA)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    for line in simulate(args):
+        print(line)
+    return 0
+
+
+def simulate(args: argparse.Namespace) -> list[str]:
+    """The report lines (kept separate from printing, for tests)."""
+    rates = get_rates()
+    activite = parse_activite(args.activite)
+    ca = coerce.to_amount(args.ca, "--ca")
+    year = coerce.to_year(args.annee, "--annee")
+    start = coerce.to_date(args.date_creation, "--date-creation", default_today=False)
+    nature = parse_nature(args.nature, activite)
+    zone = parse_zone(args.zone)
+    dept = contributions.parse_departement(args.departement)
+    previous = None if args.ca_precedent is None else coerce.to_amount(args.ca_precedent, "--ca-precedent")
+    if args.acre and start is None:
+        raise XlaeError("--acre : indiquez aussi --date-creation (l'ACRE dépend de la date de création).",
+                        "--date-creation")
+    if start is not None and start.year > year:
+        raise XlaeError(f"--date-creation : le {day(start)} est postérieur à l'année {year}.", "--date-creation")
+    used: dict[tuple, Rate] = {}
+
+    def cite(row: Rate) -> None:
+        used[(row.parametre, row.categorie, row.zone, row.date_effet)] = row
+
+    lines = [f"Simulation xlae — {activite.label}, année {year} (barème {rates.origin})"]
+    if year > rates.newest_date.year:
+        lines.append(f"Attention : {year} est au-delà des valeurs connues du barème (dernières valeurs : "
+                     f"{rates.newest_date.year}) ; les dernières valeurs connues sont utilisées.")
+    days, divisor = plafond.prorata_days(start, year)
+    ceiling = plafond.plafond(activite, year, start)
+    cite(plafond.plafond_row(activite, year))
+    cite(rates.lookup("prorata_jours_annee", "toutes", "toutes", dt.date(year, 1, 1)))
+    lines.append("")
+    if days < divisor:
+        cite(rates.lookup("prorata_jour_creation_compte", "toutes", "toutes", dt.date(year, 1, 1)))
+        lines.append(f"Création le {day(start)} : prorata {days}/{divisor} = {percent(Decimal(days) / divisor)}")
+    lines.append(f"Plafond de CA {year}{' proratisé' if days < divisor else ''} : {euros(cents(ceiling))}")
+    left = ceiling - ca
+    share = ca / ceiling if ceiling else Decimal(0)
+    lines.append(f"CA encaissé : {euros(ca)} — {percent(share, 1)} du plafond ; "
+                 + (f"marge restante : {euros(cents(left))}" if left >= 0 else f"dépassement de {euros(cents(-left))}"))
+    status = plafond.depassement({activite: ca}, year, start,
+                                 None if previous is None else {activite: previous})
+    lines.append(f"Situation : {status.message}")
+    on = dt.date(year, 1, 1)
+    for name in ("abattement_taux", "abattement_minimum"):
+        cite(rates.lookup(name, activite.value, "toutes", on))
+    deduction = abattement.abattement({activite: ca}, year)
+    lines += ["", f"Abattement forfaitaire : {euros(deduction)}",
+              f"Revenu imposable (CA − abattement) : {euros(abattement.revenu({activite: ca}, year))}", ""]
+    months = _months(year, start)
+    per_month = ca / len(months)
+    social = ZERO
+    periods: list[tuple[str, dt.date, dt.date, Decimal, Decimal]] = []
+    for month in months:
+        rate = cotisations.taux_cotisations(activite, month, args.acre, start, zone)
+        for row in rate.rows:
+            cite(row)
+        amount = cents(per_month * rate.taux)
+        social += amount
+        if periods and periods[-1][0] == rate.explication and periods[-1][3] == rate.taux:
+            label, first, _, taux, total = periods[-1]
+            periods[-1] = (label, first, month, taux, total + amount)
+        else:
+            periods.append((rate.explication, month, month, rate.taux, amount))
+    lines.append(f"Cotisations sociales ({'CA réparti également sur les mois d activité'.replace(' d ', ' d’')}) :")
+    for label, first, last, taux, total in periods:
+        lines.append(f"  {first:%m/%Y} → {last:%m/%Y} : {percent(taux)} ({label}) = {euros(total)}")
+    lines.append(f"  Total cotisations sociales : {euros(social)}")
+    cfp_row = contributions.cfp_row(activite, on, nature)
+    tfc_row = contributions.tfc_row(activite, on, nature, dept)
+    cite(cfp_row)
+    cite(tfc_row)
+    cfp = contributions.cfp(ca, activite, on, nature)
+    tfc = contributions.tfc(ca, activite, on, nature, dept)
+    lines.append(f"CFP ({percent(cfp_row.valeur, 3)}) : {euros(cfp)}")
+    if nature is not Nature.LIBERALE:
+        lines.append(f"TFC ({percent(tfc_row.valeur, 3)}) : {euros(tfc)}")
+    vl = ZERO
+    if args.vl:
+        vl_row = contributions.vl_row(activite, on)
+        cite(vl_row)
+        vl = contributions.vl(ca, activite, on)
+        lines.append(f"Versement libératoire ({percent(vl_row.valeur, 1)}) : {euros(vl)}")
+    total = social + cfp + tfc + vl
+    lines += ["", f"Total à payer sur l'année : {euros(total)}",
+              f"Reste après prélèvements : {euros(ca - total)}", ""]
+    vat = tva.statut_tva({activite: ca}, {activite: previous or ZERO}, year)
+    for name in ("tva_seuil", "tva_seuil_majore"):
+        cite(rates.lookup(name, activite.value, "toutes", on))
+    lines.append(f"TVA : {vat.message}")
+    lines += ["", "Sources :"]
+    for row in sorted(used.values(), key=lambda r: (r.parametre, r.categorie, r.date_effet)):
+        lines.append(f"  - {row.cite()}")
+    if any(r.statut == "UNCERTAIN" for r in used.values()):
+        lines.append("Les valeurs marquées « incertain » sont discutées dans le README (points contestés).")
+    return lines
+
+
+def _months(year: int, start: dt.date | None) -> list[dt.date]:
+    """First day of each month of activity in ``year`` (the creation day for its month)."""
+    first_month = start.month if start and start.year == year else 1
+    months = [dt.date(year, m, 1) for m in range(first_month, 13)]
+    if start and start.year == year:
+        months[0] = start
+    return months

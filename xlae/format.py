@@ -1,0 +1,23 @@
+"""French number and date formatting for terminal and workbook text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+NBSP = "\u202f"
+
+
+def euros(amount: Decimal | float | int, decimals: int = 2) -> str:
+    """1234.5 → « 1 234,50 € » (thin non-breaking space for thousands)."""
+    text = f"{Decimal(str(amount)):,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",") + " €"
+
+
+def percent(fraction: Decimal | float, decimals: int = 2) -> str:
+    """0.212 → « 21,20 % »."""
+    return f"{Decimal(str(fraction)) * 100:.{decimals}f}".replace(".", ",") + " %"
+
+
+def day(value: dt.date) -> str:
+    return f"{value:%d/%m/%Y}"
