@@ -1,0 +1,1 @@
+"""The template workbook: its layout, its summary description and its generator."""

@@ -1,0 +1,68 @@
+"""Layout of the template workbook: sheet names, columns, named parameter cells.
+
+Why: the generator, the batch recalculation and the ledger tools must agree on
+where each thing lives; this module is that single contract. Header on row 1,
+data from row 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SHEET_PARAMETRES = "Paramètres"
+SHEET_RECETTES = "Recettes"
+SHEET_ACHATS = "Achats"
+SHEET_SYNTHESE = "Synthèse"
+SHEET_BAREMES = "Barèmes"
+
+HEADER_ROW = 1
+FIRST_DATA_ROW = 2
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str      # identifier used in code
+    letter: str   # column letter in the sheet
+    title: str    # French header shown to the user
+
+
+RECETTES_COLUMNS = (
+    Column("date", "A", "Date d'encaissement"),
+    Column("reference", "B", "Référence de la pièce justificative"),
+    Column("client", "C", "Client"),
+    Column("nature", "D", "Nature de la prestation ou de la vente"),
+    Column("categorie", "E", "Catégorie"),
+    Column("montant", "F", "Montant encaissé (€)"),
+    Column("mode", "G", "Mode de règlement"),
+    Column("observations", "H", "Observations"),
+    Column("cle_import", "I", "Clé d'import"),
+)
+
+ACHATS_COLUMNS = (
+    Column("date", "A", "Date"),
+    Column("reference", "B", "Référence de la pièce justificative"),
+    Column("fournisseur", "C", "Fournisseur"),
+    Column("nature", "D", "Nature de l'achat"),
+    Column("montant", "E", "Montant (€)"),
+    Column("mode", "F", "Mode de règlement"),
+    Column("observations", "G", "Observations"),
+    Column("cle_import", "H", "Clé d'import"),
+)
+
+PAYMENT_MODES = ("Virement", "Carte bancaire", "Chèque", "Espèces", "Prélèvement", "Autre")
+CASH_MODE = "Espèces"
+CATEGORIES = ("vente", "service_bic", "bnc", "bnc_cipav")
+
+# Named cells of the Paramètres sheet (defined names of the workbook).
+PARAMETER_NAMES = (
+    "activite", "nature", "date_creation", "acre", "versement_liberatoire", "periodicite",
+    "zone", "departement", "annee", "ca_annee_precedente",
+)
+
+
+def column(columns: tuple[Column, ...], key: str) -> Column:
+    """The column with that key (KeyError if the layout has none)."""
+    for col in columns:
+        if col.key == key:
+            return col
+    raise KeyError(key)
