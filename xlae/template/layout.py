@@ -66,3 +66,20 @@ def column(columns: tuple[Column, ...], key: str) -> Column:
         if col.key == key:
             return col
     raise KeyError(key)
+
+# Closing of periods (xlae cloturer): a hidden, protected sheet recording, for each
+# closed period, the SHA-256 fingerprint of the period and of each of its rows.
+SHEET_CLOTURES = "Clôtures"
+CLOTURES_COLUMNS = (
+    Column("periode", "A", "Période"),
+    Column("debut", "B", "Début"),
+    Column("fin", "C", "Fin"),
+    Column("cloturee_le", "D", "Clôturée le"),
+    Column("objet", "E", "Objet"),
+    Column("ligne", "F", "Ligne"),
+    Column("empreinte", "G", "Empreinte SHA-256"),
+    Column("nombre", "H", "Nombre de lignes"),
+    Column("total", "I", "Total (€)"),
+    Column("archive", "J", "Archive"),
+)
+CLOTURE_OBJET_PERIODE = "Période"  # value of « Objet » on the row holding the period's fingerprint
