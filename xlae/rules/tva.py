@@ -64,7 +64,10 @@ def statut_tva(ca: Mapping[Activite, Decimal], ca_precedent: Mapping[Activite, D
     same_day = rates.value("tva_perte_jour_depassement", "toutes", "toutes", on) == 1
     tolerance_next = rates.value("tva_tolerance_annee_n2", "toutes", "toutes", first_of_year(annee + 1)) == 1
     found: list[VatStatus] = []
+    # CA(N) decides the franchise of N+1 against the thresholds of N+1 (2024 → 2025 transition).
+    following = {t.label: t for t in seuils(set(ca) | set(ca_precedent), annee + 1, rates)}
     for t in seuils(set(ca) | set(ca_precedent), annee, rates):
+        nxt = following[t.label]
         now = sum((ca.get(a, ZERO) for a in t.activites), ZERO)
         before = sum((ca_precedent.get(a, ZERO) for a in t.activites), ZERO)
         what = f"{t.label} {annee - 1} de {_fmt_exact(before)}"
@@ -80,11 +83,11 @@ def statut_tva(ca: Mapping[Activite, Decimal], ca_precedent: Mapping[Activite, D
             found.append(VatStatus("a_verifier", f"Franchise maintenue en {annee} seulement si le CA "
                                    f"{annee - 2} était ≤ {_fmt_exact(t.base)} ({what} entre le seuil de "
                                    f"base et le seuil majoré)."))
-        elif now > t.base:
-            end = (f"perdue au 1er janvier {annee + 1}" if not tolerance_next
+        elif now > nxt.base:
+            end = (f"perdue au 1er janvier {annee + 1}" if not tolerance_next or now > nxt.majore
                    else f"maintenue en {annee + 1} (tolérance), perdue ensuite si le dépassement se répète")
             found.append(VatStatus("franchise_perdue_n1", f"Franchise en {annee}, {end} : {t.label} {annee} "
-                                   f"de {_fmt_exact(now)} > seuil de {_fmt_exact(t.base)} ; ne pas dépasser "
+                                   f"de {_fmt_exact(now)} > seuil de {_fmt_exact(nxt.base)} ; ne pas dépasser "
                                    f"{_fmt_exact(t.majore)} cette année."))
     order = ["due_depuis_janvier", "due_en_cours_annee", "a_verifier", "franchise_perdue_n1"]
     for code in order:
