@@ -154,3 +154,20 @@ def test_cotisations_amounts(ca, activite, on, acre, creation, expected):
     amount = cotisations(D(ca), activite, day(on), acre, day(creation) if creation else None)
     assert amount == D(expected)
     assert str(amount) == expected  # to the cent
+
+
+def test_acre_of_a_business_created_before_the_coverage():
+    # Created 2022-11-15 (Q4 2022): ACRE until the end of Q3 2023, share 50 % (rows since 2020).
+    assert acre_end(day("2022-11-15")) == day("2023-09-30")
+    # 2023: 12.3 × 50 % = 6.15 → 6.2 %
+    assert taux_cotisations(V, day("2023-09-30"), True, day("2022-11-15")).taux == D("0.062")
+    assert taux_cotisations(V, day("2023-10-01"), True, day("2022-11-15")).taux == D("0.123")
+    # Created in 2020, ACRE long over: the normal rate, not an error.
+    assert taux_cotisations(B, day("2026-05-01"), True, day("2020-03-01")).taux == D("0.256")
+
+
+def test_acre_creation_before_the_first_acre_row_is_named():
+    with pytest.raises(XlaeError) as error:
+        taux_cotisations(V, day("2026-05-01"), True, day("2019-06-01"))
+    assert error.value.argument == "date_creation"
+    assert "01/06/2019" in str(error.value) and "01/01/2020" in str(error.value)
