@@ -92,17 +92,35 @@ class Rates:
             start = max(self.coverage_start, items[0].date_effet)
             raise XlaeError(f"date : le {on:%d/%m/%Y} est antérieur à la couverture du barème "
                             f"(à partir du {start:%d/%m/%Y}).", "date")
-        found = items[0]
-        for row in items:
-            if row.date_effet <= on:
-                found = row
-            else:
-                break
-        return found
+        return _in_force(items, on)
+
+    def lookup_by_creation(self, parametre: str, categorie: str, zone: str, creation: date) -> Rate:
+        """Row in force on a creation date (ACRE share and duration, first declaration).
+
+        Why: a business created before the sheet's coverage (e.g. in 2020) still has
+        these rules; only the series' own first date bounds the lookup.
+        """
+        items = self._series_for(parametre, categorie, zone)
+        if creation < items[0].date_effet:
+            raise XlaeError(f"date_creation : le {creation:%d/%m/%Y} est antérieur à la première valeur "
+                            f"de « {parametre} » dans le barème ({items[0].date_effet:%d/%m/%Y}).",
+                            "date_creation")
+        return _in_force(items, creation)
 
     def value(self, parametre: str, categorie: str, zone: str, on: date) -> Decimal:
         """Value in force on ``on`` (falls back to category/zone ``toutes``)."""
         return self.lookup(parametre, categorie, zone, on).valeur
+
+
+def _in_force(items: list[Rate], on: date) -> Rate:
+    """Latest row of a date-sorted series whose effective date is on or before ``on``."""
+    found = items[0]
+    for row in items:
+        if row.date_effet <= on:
+            found = row
+        else:
+            break
+    return found
 
 
 def _parse_date(text: str, where: str, column: str) -> date:

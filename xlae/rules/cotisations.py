@@ -39,7 +39,8 @@ class ContributionRate:
 def acre_end(date_creation: date, rates: Rates | None = None) -> date:
     """Last day of ACRE: end of the 3rd calendar quarter after the quarter of start."""
     rates = rates or get_rates()
-    quarters = int(rates.value("acre_trimestres_suivants", "toutes", "toutes", date_creation))
+    row = rates.lookup_by_creation("acre_trimestres_suivants", "toutes", "toutes", date_creation)
+    quarters = int(row.valeur)
     return quarter_end(quarter_index(date_creation) + quarters)
 
 
@@ -69,7 +70,7 @@ def _taux(activite: Activite, on: date, acre: bool, date_creation: date | None, 
         fixed = rates.lookup("taux_cotisations_acre", activite.value, zone.value, on)
         return ContributionRate(fixed.valeur, (fixed, normal),
                                 f"taux ACRE Cipav fixe, jusqu'au {end:%d/%m/%Y}")
-    share = rates.lookup("acre_part", "toutes", "toutes", date_creation)
+    share = rates.lookup_by_creation("acre_part", "toutes", "toutes", date_creation)
     decimals = rates.lookup("acre_decimales", activite.value, "toutes", on)
     percent = round_to(normal.valeur * 100 * share.valeur, int(decimals.valeur))
     return ContributionRate(percent / 100, (normal, share, decimals),

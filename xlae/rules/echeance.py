@@ -48,7 +48,8 @@ def declaration(on: date, periodicite: Periodicite = Periodicite.MENSUELLE,
                         f"({date_creation:%d/%m/%Y}) ; aucune déclaration ne couvre ce jour.", "date")
     if periodicite is Periodicite.MENSUELLE:
         if date_creation is not None:
-            extra = int(rates.value("declaration_premiere_mois_suivants", "toutes", "toutes", date_creation))
+            extra = int(rates.lookup_by_creation("declaration_premiere_mois_suivants", "toutes", "toutes",
+                                                  date_creation).valeur)
             year, month = add_months(date_creation.year, date_creation.month, extra)
             first_end = month_end(year, month)
             if on <= first_end:
@@ -56,7 +57,8 @@ def declaration(on: date, periodicite: Periodicite = Periodicite.MENSUELLE,
         fin = month_end(on.year, on.month)
         return Declaration(date(on.year, on.month, 1), fin, _due(fin), False)
     if date_creation is not None:
-        extra = int(rates.value("declaration_premiere_trimestres_suivants", "toutes", "toutes", date_creation))
+        extra = int(rates.lookup_by_creation("declaration_premiere_trimestres_suivants", "toutes", "toutes",
+                                              date_creation).valeur)
         first_end = quarter_end(quarter_index(date_creation) + extra)
         if on <= first_end:
             return Declaration(date_creation, first_end, _due(first_end), True)
