@@ -1,0 +1,123 @@
+"""A whole ``xlae recalculer`` run: find the workbooks, plan the copies, run, report.
+
+Why: the command and ``xlae demo`` share it; it decides what is bad usage
+(exit 2, nothing written) before any work starts, so that a typo in a path
+does not cost a half-done batch.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, TextIO
+
+from ..errors import XlaeError
+from . import report, runner, summary
+from .progress import Progress
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls")
+DEFAULT_OUTPUT = "recalcule"
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[runner.Outcome]
+    folder: Path
+    report_xlsx: Path
+    report_csv: Path
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if all(o.ok for o in self.outcomes) else 1
+
+
+def collect(paths: list[str]) -> list[Path]:
+    """Workbooks named, or found at the top of each folder named (lock files and reports skipped)."""
+    found: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+                            and not p.name.startswith(("~$", ".")) and p.name != report.REPORT_XLSX)
+            if not inside:
+                raise XlaeError(f"CHEMIN : aucun classeur .xlsx dans le dossier « {text} ».", "CHEMIN")
+            found += inside
+        elif path.exists():
+            found.append(path)
+        else:
+            raise XlaeError(f"CHEMIN : « {text} » n'existe pas (ni fichier, ni dossier).", "CHEMIN")
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def prepare_output(folder: Path, sources: list[Path]) -> Path:
+    """Create the output folder, check it is writable and holds none of the inputs."""
+    if folder.exists() and not folder.is_dir():
+        raise XlaeError(f"--sortie : « {folder} » est un fichier, pas un dossier.", "--sortie")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=".xlae-", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise XlaeError(f"--sortie : impossible d'écrire dans le dossier « {folder} » "
+                        f"({error.strerror or error}).", "--sortie") from None
+    resolved = folder.resolve()
+    for source in sources:
+        if source.resolve().parent == resolved:
+            raise XlaeError(f"--sortie : « {folder} » contient le classeur « {source.name} » ; la copie "
+                            "recalculée l'écraserait. Choisissez un autre dossier de sortie.", "--sortie")
+    return resolved
+
+
+def plan(sources: list[Path], folder: Path) -> list[runner.Job]:
+    """One target per source, in ``folder``, same name (``-2``, ``-3``… when names collide)."""
+    used: set[str] = {report.REPORT_XLSX.lower()}
+    jobs = []
+    for source in sources:
+        name = source.name
+        number = 1
+        while name.lower() in used:
+            number += 1
+            name = f"{source.stem}-{number}{source.suffix}"
+        used.add(name.lower())
+        jobs.append(runner.Job(str(source), str(folder / name)))
+    return jobs
+
+
+def recalculate(paths: list[str], output: str | None = None, workers: int | None = None,
+                engine: str = "auto", rates_path: str | None = None,
+                stream: TextIO | None = None, progress: bool = True) -> BatchResult:
+    """Run the batch and write the reports; raises ``XlaeError`` for bad usage only."""
+    if engine not in runner.ENGINES:
+        raise XlaeError(f"--moteur : « {engine} » inconnu (choix : {', '.join(runner.ENGINES)}).", "--moteur")
+    if workers is not None and workers < 1:
+        raise XlaeError(f"--jobs : {workers} refusé ; indiquez un nombre de processus ≥ 1.", "--jobs")
+    if engine == "excel":
+        from . import excel
+
+        excel.check_available()
+    sources = collect(paths)
+    folder = prepare_output(Path(output or DEFAULT_OUTPUT), sources)
+    jobs = [runner.Job(j.source, j.target, engine) for j in plan(sources, folder)]
+    bar = Progress(len(jobs), stream or sys.stderr, enabled=progress)
+    done: Callable[[runner.Outcome], None] = lambda o: bar.advance(Path(o.source).name, o.error)
+    try:
+        if engine == "excel":
+            from . import excel
+
+            outcomes = excel.run(jobs, done)
+        else:
+            count = runner.default_workers(len(jobs)) if workers is None else workers
+            outcomes = runner.run(jobs, count, rates_path, done)
+    except BaseException:
+        bar.clear()
+        raise
+    rows = [o.row for o in outcomes]
+    amber, red = summary.alert_thresholds()
+    return BatchResult(outcomes, folder, report.write_xlsx(rows, folder, amber, red), report.write_csv(rows, folder))

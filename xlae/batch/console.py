@@ -1,0 +1,25 @@
+"""What a batch prints: the report table on stdout, failures on stderr, where the files are."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from .batch import BatchResult
+from .report import terminal_table
+
+
+def print_result(result: BatchResult, out: TextIO | None = None, err: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    for line in terminal_table([o.row for o in result.outcomes]):
+        print(line, file=out)
+    failed = [o for o in result.outcomes if not o.ok]
+    done = len(result.outcomes) - len(failed)
+    print("", file=out)
+    plural = "s" if done > 1 else ""
+    print(f"{done} classeur{plural} recalculé{plural}" + (f", {len(failed)} en échec" if failed else "")
+          + f". Copies et rapport dans : {result.folder}", file=out)
+    print(f"Rapport : {result.report_xlsx.name}, {result.report_csv.name}", file=out)
+    for outcome in failed:
+        print(f"Échec : {outcome.source} — {outcome.error}", file=err)

@@ -1,0 +1,199 @@
+"""The consolidated report of a batch: rapport.xlsx, rapport.csv and the terminal table.
+
+Why: an accountant following fifty clients reads one table — who is near the
+ceiling, what is due and when, which file could not be read — not fifty
+workbooks. The CSV is for French spreadsheets (``;``, decimal comma, UTF-8
+with BOM) and escapes any cell a spreadsheet would take for a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from dataclasses import asdict, dataclass, fields
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..format import NBSP
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+REPORT_XLSX = "rapport.xlsx"
+REPORT_CSV = "rapport.csv"
+SHEET_TITLE = "Rapport"
+
+
+@dataclass
+class ReportRow:
+    fichier: str
+    activite: str | None = None
+    annee: int | None = None
+    ca: float | None = None
+    plafond: float | None = None
+    part_plafond: float | None = None
+    derniere_periode: float | None = None
+    echeance: dt.date | None = None
+    tva: str | None = None
+    situation_plafond: str | None = None
+    lignes_invalides: int | None = None
+    erreur: str | None = None
+
+
+TITLES = {
+    "fichier": "Fichier",
+    "activite": "Activité",
+    "annee": "Année",
+    "ca": "CA encaissé à date (€)",
+    "plafond": "Plafond proratisé (€)",
+    "part_plafond": "Part du plafond utilisée",
+    "derniere_periode": "Cotisations et contributions de la dernière période (€)",
+    "echeance": "Prochaine échéance",
+    "tva": "Statut TVA",
+    "situation_plafond": "Situation au regard du plafond",
+    "lignes_invalides": "Lignes invalides",
+    "erreur": "Erreur",
+}
+MONEY = ("ca", "plafond", "derniere_periode")
+KEYS = tuple(f.name for f in fields(ReportRow))
+
+
+def text_of(key: str, value: Any) -> str:
+    """French rendering of one report value (CSV and terminal)."""
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value:%d/%m/%Y}"
+    if key in MONEY and isinstance(value, (int, float, Decimal)):
+        return f"{Decimal(str(value)):,.2f}".replace(",", NBSP).replace(".", ",")
+    if key == "part_plafond" and isinstance(value, (int, float, Decimal)):
+        return f"{float(value) * 100:.1f}".replace(".", ",") + " %"
+    return str(value)
+
+
+def escape_cell(text: str) -> str:
+    """Prefix a quote to any cell a spreadsheet would evaluate (CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_LEADS) else text
+
+
+def csv_text(rows: Iterable[ReportRow]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([escape_cell(TITLES[k]) for k in KEYS])
+    for row in rows:
+        values = asdict(row)
+        writer.writerow([escape_cell(text_of(k, values[k]).replace(NBSP, "")) for k in KEYS])
+    return buffer.getvalue()
+
+
+def write_csv(rows: list[ReportRow], folder: Path) -> Path:
+    target = folder / REPORT_CSV
+    atomic_write(target, ("\ufeff" + csv_text(rows)).encode("utf-8"))
+    return target
+
+
+def write_xlsx(rows: list[ReportRow], folder: Path, amber: float, red: float) -> Path:
+    """One row per workbook, frozen header, filters, ceiling use coloured amber then red."""
+    from openpyxl import Workbook
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET_TITLE
+    sheet.append([TITLES[k] for k in KEYS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        values = asdict(row)
+        sheet.append([_cell_value(values[k]) for k in KEYS])
+    last = sheet.max_row
+    formats = {"ca": "#,##0.00 €", "plafond": "#,##0.00 €", "derniere_periode": "#,##0.00 €",
+               "part_plafond": "0.0 %", "echeance": "DD/MM/YYYY", "annee": "0"}
+    widths = {"fichier": 32, "activite": 14, "tva": 48, "situation_plafond": 48, "erreur": 48}
+    for index, key in enumerate(KEYS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = widths.get(key, 16)
+        if key in formats:
+            for (cell,) in sheet.iter_rows(min_row=2, max_row=last, min_col=index, max_col=index):
+                cell.number_format = formats[key]
+    share = get_column_letter(KEYS.index("part_plafond") + 1)
+    if last >= 2:
+        area = f"{share}2:{share}{last}"
+        sheet.conditional_formatting.add(area, CellIsRule(
+            operator="greaterThanOrEqual", formula=[repr(red)], fill=PatternFill("solid", fgColor="F4B6B6"),
+            font=Font(color="9C0006", bold=True), stopIfTrue=True))
+        sheet.conditional_formatting.add(area, CellIsRule(
+            operator="greaterThanOrEqual", formula=[repr(amber)], fill=PatternFill("solid", fgColor="FFE0A3"),
+            font=Font(color="7F4F00")))
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(KEYS))}{max(last, 1)}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    target = folder / REPORT_XLSX
+    atomic_write(target, buffer.getvalue())
+    return target
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return escape_cell(value)  # a file name or message must not become a formula
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def terminal_table(rows: list[ReportRow], width: int = 44) -> list[str]:
+    """The report as aligned text lines (long statuses shortened)."""
+    table = [[TITLES[k] if k not in SHORT else SHORT[k] for k in KEYS]]
+    for row in rows:
+        values = asdict(row)
+        table.append([_shorten(text_of(k, values[k]), width) for k in KEYS])
+    keep = [i for i, key in enumerate(KEYS) if key in ("fichier", "erreur") or any(r[i] for r in table[1:])]
+    sizes = [max(len(r[i]) for r in table) for i in keep]
+    lines = []
+    for number, line in enumerate(table):
+        cells = [line[i].rjust(size) if KEYS[i] in RIGHT and number else line[i].ljust(size)
+                 for i, size in zip(keep, sizes)]
+        lines.append(" │ ".join(cells).rstrip())
+        if number == 0:
+            lines.append("─┼─".join("─" * size for size in sizes))
+    return lines
+
+
+SHORT = {"ca": "CA (€)", "plafond": "Plafond (€)", "part_plafond": "Part", "derniere_periode":
+         "Dernière période (€)", "situation_plafond": "Plafond", "lignes_invalides": "Invalides",
+         "echeance": "Échéance", "tva": "TVA"}
+RIGHT = ("ca", "plafond", "part_plafond", "derniere_periode", "lignes_invalides", "annee")
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, then rename (never half a file)."""
+    handle, temporary = tempfile.mkstemp(prefix=".xlae-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, file_mode())
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def file_mode() -> int:
+    """Permissions of a new file under the current umask (mkstemp creates 0600)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask

@@ -1,0 +1,159 @@
+"""Recalculate one workbook, or a batch of them in parallel processes.
+
+Why: each workbook is independent, so a batch is a map over files; a file that
+cannot be read becomes a report row with its French reason and the others go
+on. Workers are plain functions over picklable jobs so that
+``ProcessPoolExecutor`` can run them on every core.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import XlaeError
+from ..template import layout
+from . import reader, summary, writer, xlsx
+from .report import ReportRow
+
+ENGINES = ("auto", "python", "formules", "excel")
+ENGINE_LABELS = {"python": "rapide (règles xlae)", "formules": "formules (moteur général)", "excel": "Excel"}
+
+
+@dataclass(frozen=True)
+class Job:
+    source: str
+    target: str
+    engine: str = "auto"
+
+
+@dataclass
+class Outcome:
+    source: str
+    target: str | None
+    engine: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    row: ReportRow | None = None
+    error: str | None = None
+    customised: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def recalculate(job: Job) -> Outcome:
+    """Read, evaluate and write one workbook; every failure becomes ``Outcome.error``."""
+    started = time.perf_counter()
+    source, target = Path(job.source), Path(job.target)
+    outcome = Outcome(job.source, None)
+    try:
+        with reader.open_archive(source) as archive:
+            package = reader.package_of(archive)
+            formulas = xlsx.formula_cells(archive.read(package.sheets[layout.SHEET_SYNTHESE]))
+            ledgers = reader.read_ledgers(source, package)
+            changed = summary.differences(formulas)
+            outcome.customised = changed
+            engine = job.engine
+            if engine == "auto":
+                engine = "formules" if changed else "python"
+            if engine == "python" and changed:
+                raise XlaeError(f"synthèse personnalisée (formules modifiées : {_refs(changed)}) : le moteur "
+                                "rapide ne la connaît pas ; relancez avec --moteur auto ou formules.")
+            outcome.engine = engine
+            if engine == "python":
+                values = summary.evaluate_standard(ledgers)
+            elif engine == "formules":
+                values = summary.evaluate_formulas(source)
+            else:
+                raise XlaeError(f"moteur « {engine} » inconnu ici.")
+            writer.write_copy(archive, package, values, source, target)
+        outcome.values = values
+        outcome.target = str(target)
+        outcome.row = summary.report_row(source.name, ledgers, values)
+    except XlaeError as error:
+        outcome.error = str(error)
+    except PermissionError as error:
+        outcome.error = f"écriture impossible ({error.strerror} : {error.filename})."
+    except OSError as error:
+        outcome.error = f"erreur d'entrée-sortie ({error.strerror or error})."
+    except MemoryError:
+        outcome.error = "mémoire insuffisante pour ce classeur."
+    except Exception as error:  # a bug of xlae: report it on this row, keep the batch going
+        last = traceback.extract_tb(error.__traceback__)[-1]
+        outcome.error = (f"erreur inattendue de xlae ({type(error).__name__} : {error}, "
+                         f"{Path(last.filename).name}:{last.lineno}) ; merci de la signaler.")
+    if outcome.row is None:
+        outcome.row = ReportRow(source.name)
+    outcome.row.erreur = outcome.error
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _refs(refs: list[str], limit: int = 6) -> str:
+    shown = ", ".join(refs[:limit])
+    return shown + (f" et {len(refs) - limit} autre(s)" if len(refs) > limit else "")
+
+
+def _init_worker(rates_path: str | None) -> None:
+    """Each worker uses the same rates sheet as the parent (spawned workers start afresh)."""
+    from ..rates import set_rates_path
+
+    if rates_path:
+        set_rates_path(rates_path)
+
+
+def run(jobs: list[Job], workers: int = 1, rates_path: str | None = None,
+        on_done: Callable[[Outcome], None] | None = None,
+        task: Callable[[Job], Outcome] = recalculate) -> list[Outcome]:
+    """Outcomes in the order of ``jobs``; ``workers`` > 1 uses that many processes."""
+    results: dict[int, Outcome] = {}
+    if workers <= 1 or len(jobs) <= 1:
+        for index, job in enumerate(jobs):
+            results[index] = task(job)
+            if on_done:
+                on_done(results[index])
+        return [results[i] for i in range(len(jobs))]
+    _warm_up()
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker,
+                               initargs=(rates_path,))
+    try:
+        pending: dict[Future[Outcome], int] = {pool.submit(task, job): i for i, job in enumerate(jobs)}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = pending.pop(future)
+                try:
+                    results[index] = future.result()
+                except Exception as error:  # the worker died (killed, out of memory…)
+                    results[index] = Outcome(jobs[index].source, None, row=ReportRow(
+                        Path(jobs[index].source).name), error=f"le processus de calcul s'est arrêté ({error}).")
+                    results[index].row.erreur = results[index].error
+                if on_done:
+                    on_done(results[index])
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [results[i] for i in range(len(jobs))]
+
+
+def _warm_up() -> None:
+    """Import the heavy modules once before forking, so workers share them."""
+    import pandas  # noqa: F401
+
+    try:
+        import python_calamine  # noqa: F401
+        from ..template import synthese  # noqa: F401
+    except ImportError:
+        pass
+
+
+def default_workers(count: int) -> int:
+    return max(1, min(os.cpu_count() or 1, count))

@@ -1,0 +1,82 @@
+"""Write the computed copy: the input zip with cached values in its formula cells.
+
+Why: the copy must show its numbers in any viewer (LibreOffice, a phone, pandas)
+while keeping the user's data, formats, other sheets and formulas; it is
+written atomically (temporary file in the output folder, then rename) so that
+an interruption never leaves half a workbook, and never over its input.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..template import layout
+from . import xlsx
+from .report import file_mode
+
+_KEY = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def by_sheet(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{"C7": 1, "Recettes!J2": 0}`` → ``{"Synthèse": {"C7": 1}, "Recettes": {"J2": 0}}``."""
+    grouped: dict[str, dict[str, Any]] = {}
+    for key, value in values.items():
+        match = _KEY.match(key)
+        if match:
+            sheet = match.group(1).replace("''", "'") if match.group(1) is not None else match.group(2)
+            ref = match.group(3) + match.group(4)
+        else:
+            sheet, ref = layout.SHEET_SYNTHESE, key.replace("$", "")
+        grouped.setdefault(sheet, {})[ref] = value
+    return grouped
+
+
+def changed_members(archive: zipfile.ZipFile, package: xlsx.Package,
+                    values: Mapping[str, Any]) -> dict[str, bytes | None]:
+    """New bytes of each member to replace (None: drop): patched sheets, workbook.xml, calcChain."""
+    changes: dict[str, bytes | None] = {}
+    for sheet, cells in by_sheet(values).items():
+        part = package.sheets.get(sheet)
+        if part is None:
+            continue
+        changes[part], _ = xlsx.with_cached_values(archive.read(part), cells)
+    names = set(archive.namelist())
+    workbook = xlsx.workbook_path(archive)
+    if workbook in names:
+        changes[workbook] = xlsx.without_full_calc(archive.read(workbook))
+    chains = [n for n in names if n.lower().endswith("calcchain.xml")]
+    if chains:
+        rels = str(Path(workbook).parent / "_rels" / (Path(workbook).name + ".rels")).replace(os.sep, "/")
+        types, new_rels = xlsx.without_calc_chain(archive.read("[Content_Types].xml"),
+                                                  archive.read(rels) if rels in names else b"")
+        changes["[Content_Types].xml"] = types
+        if rels in names:
+            changes[rels] = new_rels
+        for chain in chains:
+            changes[chain] = None
+    return changes
+
+
+def write_copy(archive: zipfile.ZipFile, package: xlsx.Package, values: Mapping[str, Any],
+               source: Path, target: Path) -> None:
+    """The computed copy at ``target``, atomically; refuses to write over ``source``."""
+    if target.exists() and source.exists() and os.path.samefile(source, target):
+        raise ValueError(f"la copie {target} serait écrite sur son classeur d'origine")
+    changes = changed_members(archive, package, values)
+    handle, temporary = tempfile.mkstemp(prefix=".xlae-", suffix=".xlsx.tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            xlsx.copy_with_changes(archive, stream, changes)
+        os.chmod(temporary, file_mode())
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
