@@ -25,7 +25,7 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?")
 _FR = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _TRUE = {"oui", "o", "vrai", "true", "yes", "y", "x", "1"}
 _FALSE = {"non", "n", "faux", "false", "no", "0", ""}
-_NUMBER = re.compile(r"[+-]?(\d{1,3}([  \u202f]\d{3})+|\d+)([.,]\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d{1,3}([ \u00a0\u202f]\d{3})+|\d+)([.,]\d+)?")
 
 
 def is_empty(value: Any) -> bool:
@@ -112,7 +112,7 @@ def to_amount(value: Any, argument: str = "ca") -> Decimal:
         if not _NUMBER.fullmatch(text):
             raise invalid(argument, value, "un montant en euros, positif ou nul (ex. 1234,56)")
         try:
-            amount = Decimal(re.sub(r"[  \u202f]", "", text).replace(",", "."))
+            amount = Decimal(re.sub(r"[ \u00a0\u202f]", "", text).replace(",", "."))
         except InvalidOperation:  # pragma: no cover - the pattern already checked it
             raise invalid(argument, value, "un montant en euros") from None
     else:
