@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
 from ..template import layout
@@ -51,7 +51,7 @@ def changed_members(archive: zipfile.ZipFile, package: xlsx.Package,
         changes[workbook] = xlsx.without_full_calc(archive.read(workbook))
     chains = [n for n in names if n.lower().endswith("calcchain.xml")]
     if chains:
-        rels = str(Path(workbook).parent / "_rels" / (Path(workbook).name + ".rels")).replace(os.sep, "/")
+        rels = str(PurePosixPath(workbook).parent / "_rels" / (PurePosixPath(workbook).name + ".rels"))
         types, new_rels = xlsx.without_calc_chain(archive.read("[Content_Types].xml"),
                                                   archive.read(rels) if rels in names else b"")
         changes["[Content_Types].xml"] = types

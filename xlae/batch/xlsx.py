@@ -53,14 +53,14 @@ class Package:
 
 def read_package(archive: zipfile.ZipFile) -> Package:
     """Sheet parts and defined names, from workbook.xml and its relationships."""
-    workbook_path = workbook_path(archive)
-    workbook = archive.read(workbook_path)
-    rels_path = str(PurePosixPath(workbook_path).parent / "_rels" / (PurePosixPath(workbook_path).name + ".rels"))
+    main = workbook_path(archive)
+    workbook = archive.read(main)
+    rels_path = str(PurePosixPath(main).parent / "_rels" / (PurePosixPath(main).name + ".rels"))
     targets = {}
     for raw in _RELATIONSHIP.findall(archive.read(rels_path)):
         attrs = _attrs(raw)
         targets[attrs.get("Id", "")] = attrs.get("Target", "")
-    base = PurePosixPath(workbook_path).parent
+    base = PurePosixPath(main).parent
     sheets = {}
     for raw in _SHEET.findall(workbook):
         attrs = _attrs(raw)
