@@ -1,0 +1,94 @@
+"""The consolidated report: CSV for French spreadsheets, escaped; xlsx with filters and colours; terminal."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import openpyxl
+
+from xlae.batch import report
+from xlae.batch.progress import Progress
+from xlae.batch.report import ReportRow
+
+ROWS = [
+    ReportRow("client-a.xlsx", "bnc", 2026, 30000.0, 77700.0, 30000 / 77700, 1281.5, dt.date(2026, 5, 31),
+              "Franchise en base de TVA en 2026.", "Sous le plafond : 38,6 % utilisé", 0),
+    ReportRow("=HYPERLINK(\"x\").xlsx", erreur="-ce n'est pas un classeur"),
+    ReportRow("client-b.xlsx", "vente", 2026, 190000.0, 203100.0, 190000 / 203100, 24000.0, None, "@tva",
+              "+plafond", 2),
+]
+
+
+def test_csv_is_french_and_escaped() -> None:
+    text = report.csv_text(ROWS)
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert lines[0][:3] == ["Fichier", "Activité", "Année"]
+    assert lines[1][:8] == ["client-a.xlsx", "bnc", "2026", "30000,00", "77700,00", "38,6 %", "1281,50",
+                            "31/05/2026"]  # 30 000 / 77 700 = 38,61 %
+    assert lines[2][0] == "'=HYPERLINK(\"x\").xlsx"
+    assert lines[2][-1] == "'-ce n'est pas un classeur"
+    assert lines[3][8:11] == ["'@tva", "'+plafond", "2"]
+    for line in lines:
+        for cell in line:
+            assert not cell.startswith(("=", "+", "-", "@"))
+
+
+def test_csv_file_has_a_bom(tmp_path: Path) -> None:
+    path = report.write_csv(ROWS, tmp_path)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert path.name == "rapport.csv"
+
+
+def test_xlsx_report(tmp_path: Path) -> None:
+    path = report.write_xlsx(ROWS, tmp_path, 0.8, 1.0)
+    sheet = openpyxl.load_workbook(path)["Rapport"]
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == "A1:L4"
+    assert [c.value for c in sheet[2]][:6] == ["client-a.xlsx", "bnc", 2026, 30000, 77700, 30000 / 77700]
+    assert sheet["H2"].value.date() == dt.date(2026, 5, 31)
+    assert sheet["A3"].value == "'=HYPERLINK(\"x\").xlsx"  # text, never a formula
+    assert sheet["F2"].number_format == "0.0 %"
+    rules = [(str(r.sqref), rule.operator, rule.formula) for r in sheet.conditional_formatting for rule in r.rules]
+    assert sorted(rules) == [("F2:F4", "greaterThanOrEqual", ["0.8"]), ("F2:F4", "greaterThanOrEqual", ["1.0"])]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport.xlsx"]
+
+
+def test_terminal_table() -> None:
+    lines = report.terminal_table(ROWS)
+    assert lines[0].startswith("Fichier")
+    assert "Part" in lines[0] and "Erreur" in lines[0]
+    assert "38,6 %" in lines[2] and "30 000,00" in lines[2]
+    assert lines[3].endswith("-ce n'est pas un classeur")
+    assert len({len(line) for line in lines[:3]}) == 1  # aligned columns
+
+
+def test_progress_plain_lines_when_not_a_terminal() -> None:
+    stream = io.StringIO()
+    bar = Progress(3, stream)
+    bar.advance("a.xlsx")
+    bar.advance("b.xlsx", "illisible")
+    bar.advance("c.xlsx")
+    assert stream.getvalue() == "[1/3] a.xlsx : ok\n[2/3] b.xlsx : échec\n[3/3] c.xlsx : ok\n"
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Tty()
+    bar = Progress(2, stream)
+    bar.advance("a.xlsx")
+    bar.advance("b.xlsx", "illisible")
+    text = stream.getvalue()
+    assert text.count("\r") == 2 and text.endswith("\n")
+    assert "2/2, 1 en échec" in text
+
+
+def test_no_progress_for_a_single_file() -> None:
+    stream = io.StringIO()
+    Progress(1, stream).advance("a.xlsx")
+    assert stream.getvalue() == ""
