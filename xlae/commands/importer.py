@@ -1,0 +1,107 @@
+"""``xlae importer``: credits of a bank statement → livre des recettes (preview, then --appliquer)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from ..format import day, euros
+from ..rules.vocabulary import parse_activite
+from ..template import layout
+from ..ledger import importing
+from ..ledger.closing import read_closures
+from ..ledger.regles import read_rules
+from ..ledger.statement import read_statement
+from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "importer", help="importe les crédits d'un relevé bancaire CSV dans le livre des recettes",
+        description="Lit un relevé bancaire CSV (export de votre banque), transforme les crédits en recettes "
+                    "(date d'encaissement = date du relevé) et affiche un aperçu. Avec --appliquer, les "
+                    "ajoute à la feuille Recettes (une sauvegarde du classeur est faite avant). Réimporter "
+                    "le même relevé n'ajoute rien.")
+    parser.add_argument("releve", metavar="RELEVE.csv", help="export CSV du relevé bancaire")
+    parser.add_argument("--classeur", required=True, metavar="FICHIER.xlsx", help="classeur créé avec xlae modele")
+    parser.add_argument("--regles", metavar="REGLES.csv",
+                        help="règles de classement : motif;client;categorie;nature;mode[;reference]")
+    parser.add_argument("--appliquer", action="store_true", help="écrit les recettes dans le classeur")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
+    today = today or dt.date.today()
+    book = open_book(args.classeur, write=args.appliquer)
+    raw, where = book.parameter("activite")
+    default_categorie = parse_activite(raw, f"{where} (activite)").value
+    closures, _ = read_closures(book)
+    statement = read_statement(args.releve)
+    rules = read_rules(args.regles) if args.regles else []
+    proposals = importing.propose(statement, rules, importing.existing_keys(book), default_categorie,
+                                  closures, today)
+    for line in preview(statement, proposals):
+        print(line)
+    new = [p for p in proposals if p.status == importing.NOUVELLE]
+    if not new:
+        print("Rien à ajouter au livre des recettes.")
+        return 0
+    if not args.appliquer:
+        print(f"Aperçu seulement : relancez avec --appliquer pour ajouter {_n(len(new), 'recette')} "
+              f"à la feuille {layout.SHEET_RECETTES}.")
+        return 0
+    refuse_if_open_in_excel(book.path)
+    first, last = importing.append_receipts(book, proposals)
+    backup = save_safely(book)
+    print(f"{_n(len(new), 'recette ajoutée', 'recettes ajoutées')} à la feuille {layout.SHEET_RECETTES} "
+          f"(lignes {first} à {last}) de {book.path.name}.")
+    print(f"Version précédente sauvegardée : {backup.name}")
+    print(RECALC_NOTE)
+    return 0
+
+
+def _n(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def preview(statement, proposals: list[importing.Proposal]) -> list[str]:
+    """The preview table and the summary, in French."""
+    columns = ", ".join(statement.columns[r] for r in ("date", "libelle", "debit", "credit", "montant")
+                        if r in statement.columns)
+    lines = [f"Relevé {statement.path.name} : {statement.encoding}, séparateur « "
+             f"{'tabulation' if statement.delimiter == chr(9) else statement.delimiter} », en-tête ligne "
+             f"{statement.header_line} (colonnes lues : {columns})."]
+    if statement.ignored_columns:
+        lines.append(f"Colonnes ignorées : {', '.join(statement.ignored_columns)}.")
+    header = f"{'Ligne':>5}  {'Date':10}  {'Montant':>13}  {'Catégorie':12}  {'Mode':14}  {'Référence':12}  " \
+             f"{'Client':18}  Statut"
+    lines += ["", header, "-" * len(header)]
+    for p in proposals:
+        v = p.values
+        categorie = (v.get("categorie", "") + (" (défaut)" if p.default_categorie else "")) if v else ""
+        status = p.status + (f" — {p.reason}" if p.reason else "")
+        label = p.line.label if not v else ""
+        lines.append(f"{p.line.line:>5}  {day(p.line.date):10}  {euros(p.line.amount):>13}  {categorie[:12]:12}  "
+                     f"{v.get('mode', '')[:14]:14}  {v.get('reference', '')[:12]:12}  "
+                     f"{(v.get('client', '') or label)[:18]:18}  {status}")
+    counts = {s: sum(1 for p in proposals if p.status == s)
+              for s in (importing.NOUVELLE, importing.DEJA, importing.IGNOREE, importing.CLOSE)}
+    debits = sum(1 for line in statement.lines if line.amount < 0)
+    lines += ["", f"Résumé : {counts[importing.NOUVELLE]} à ajouter, {counts[importing.DEJA]} déjà importée(s), "
+                  f"{counts[importing.IGNOREE]} ignorée(s), {counts[importing.CLOSE]} en période close ; "
+                  f"{_n(debits, 'débit')} non importé(s) (ce ne sont pas des recettes)."]
+    if statement.skipped:
+        lines.append(f"Lignes du relevé sans opération écartées : "
+                     f"{', '.join(f'{n} ({why})' for n, why in statement.skipped)}.")
+    new = [p for p in proposals if p.status == importing.NOUVELLE]
+    todo = []
+    for key, what in (("reference", "référence de la pièce"), ("client", "client"), ("mode", "mode de règlement")):
+        missing = sum(1 for p in new if not p.values.get(key))
+        if missing:
+            todo.append(f"{what} ({missing})")
+    if any(p.default_categorie for p in new):
+        todo.append(f"catégorie par défaut, celle des Paramètres ({sum(1 for p in new if p.default_categorie)})")
+    if todo:
+        lines.append("À compléter ou vérifier ensuite dans le livre : " + ", ".join(todo)
+                     + " ; « xlae verifier » signale ce qui manque.")
+    return lines

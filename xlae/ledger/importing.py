@@ -1,0 +1,166 @@
+"""Credits of a bank statement → receipts of the livre des recettes.
+
+Why: the law allows recording a receipt at the bank-statement date; importing
+the credits avoids forgotten transfers and typos. Each credit gets an import
+key (hash of date, label, amount and its occurrence among identical lines), so
+re-importing the same or an overlapping statement adds nothing. Existing rows
+are never touched; new rows are appended after the last one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..errors import XlaeError
+from ..rules.vocabulary import normalize
+from ..template import layout
+from .closing import Closure, closed_on
+from .regles import IGNORE, Rule, first_match
+from .statement import Statement, StatementLine
+from .workbook import Book, _index
+
+NOUVELLE = "à ajouter"
+DEJA = "déjà importée"
+IGNOREE = "ignorée"
+CLOSE = "période close"
+
+# Bank label prefixes → payment mode (normalised words at the start of the label).
+_MODE_HINTS = (
+    (("vir", "virement", "vrt", "sepa", "virt", "vir sepa", "vir inst"), "Virement"),
+    (("chq", "cheque", "remise cheque", "remise chq", "rem chq", "remise de cheque"), "Chèque"),
+    (("cb", "carte", "paiement cb", "tpe", "remise cb", "remise carte"), "Carte bancaire"),
+    (("prlv", "prelevement", "prel"), "Prélèvement"),
+)
+_CASH_DEPOSIT = re.compile(r"\b(versement|vers|depot|remise|vrst)( d| de)? (especes|esp)\b")
+_REFERENCE = re.compile(r"(?i)\b(?:facture|fact|fac|fa|inv|invoice)\s*(?:n\s*[°o]?\s*)?[:#]?\s*"
+                        r"([A-Z]{0,4}[-_/]?\d{2,4}(?:[-_/]\d{1,6})?)\b")
+_REF_TOKEN = re.compile(r"\b([A-Z]{1,4}-?\d{4}-\d{1,6})\b")
+
+
+@dataclass
+class Proposal:
+    """What happens to one credit of the statement."""
+
+    line: StatementLine
+    key: str
+    status: str
+    reason: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    default_categorie: bool = False
+
+
+def import_key(line: StatementLine, occurrence: int) -> str:
+    """Stable key of a credit: same date, label, amount and rank among identical lines → same key."""
+    text = f"{line.date.isoformat()}|{normalize(line.label)}|{line.amount:.2f}|{occurrence}"
+    return "R-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def guess_mode(label: str) -> str:
+    text = normalize(label)
+    for prefixes, mode in _MODE_HINTS:
+        if any(text == p or text.startswith(p + " ") for p in prefixes):
+            return mode
+    return ""
+
+
+def guess_reference(label: str) -> str:
+    match = _REFERENCE.search(label) or _REF_TOKEN.search(label.upper())
+    return match.group(1).upper() if match else ""
+
+
+def propose(statement: Statement, rules: list[Rule], existing_keys: set[str], default_categorie: str,
+            closures: list[Closure], today: dt.date) -> list[Proposal]:
+    """One proposal per credit of the statement (debits are not receipts)."""
+    seen: Counter[tuple] = Counter()
+    proposals = []
+    for line in statement.lines:
+        if line.amount <= 0:
+            continue
+        identity = (line.date, normalize(line.label), line.amount)
+        occurrence = seen[identity]
+        seen[identity] += 1
+        if line.date > today:
+            raise XlaeError(f"relevé {statement.path.name}, ligne {line.line} : date {line.date:%d/%m/%Y} "
+                            "dans le futur ; un relevé ne contient que des opérations passées (dates au "
+                            "format JJ/MM/AAAA ?). Rien n'a été importé.", "releve")
+        key = import_key(line, occurrence)
+        proposals.append(_proposal(line, key, rules, existing_keys, default_categorie, closures))
+    return proposals
+
+
+def _proposal(line: StatementLine, key: str, rules: list[Rule], existing: set[str], default_categorie: str,
+              closures: list[Closure]) -> Proposal:
+    rule = first_match(rules, line.label)
+    if key in existing:
+        return Proposal(line, key, DEJA)
+    if rule is not None and rule.categorie == IGNORE:
+        return Proposal(line, key, IGNOREE, f"règle ligne {rule.line} (« {rule.motif} »)")
+    if rule is None and _CASH_DEPOSIT.search(normalize(line.label)):
+        return Proposal(line, key, IGNOREE, "dépôt d'espèces : la recette est inscrite au livre le jour où "
+                                            "vous l'avez reçue, pas au dépôt")
+    closure = closed_on(closures, line.date)
+    if closure is not None:
+        return Proposal(line, key, CLOSE, f"{closure.periode} est clôturée ; inscrivez-la à la main si "
+                                          "elle manque vraiment")
+    categorie = (rule.categorie if rule and rule.categorie else "") or default_categorie
+    values = {
+        "date": dt.datetime.combine(line.date, dt.time()),
+        "reference": (rule.reference if rule and rule.reference else "") or guess_reference(line.label),
+        "client": rule.client if rule else "",
+        "nature": rule.nature if rule else "",
+        "categorie": categorie,
+        "montant": line.amount,
+        "mode": (rule.mode if rule and rule.mode else "") or guess_mode(line.label),
+        "observations": f"Relevé : {line.label}",
+        "cle_import": key,
+    }
+    return Proposal(line, key, NOUVELLE, values=values,
+                    default_categorie=not (rule and rule.categorie))
+
+
+def existing_keys(book: Book) -> set[str]:
+    return {str(row.get("cle_import")).strip() for row in book.rows(layout.SHEET_RECETTES)
+            if row.get("cle_import")}
+
+
+def append_receipts(book: Book, proposals: list[Proposal]) -> tuple[int, int]:
+    """Append the new receipts after the last used row; returns (first row, last row)."""
+    ws = book.wb[layout.SHEET_RECETTES]
+    rows = book.rows(layout.SHEET_RECETTES)
+    first = (rows[-1].row + 1) if rows else layout.FIRST_DATA_ROW
+    number = first
+    for proposal in proposals:
+        if proposal.status != NOUVELLE:
+            continue
+        for col in layout.RECETTES_COLUMNS:
+            value = proposal.values.get(col.key)
+            if isinstance(value, Decimal):
+                value = float(value)
+            if value == "":
+                value = None
+            cell = ws[f"{col.letter}{number}"]
+            cell.value = value
+            _format_like_above(ws, cell, col.key, number)
+        number += 1
+    return first, number - 1
+
+
+def _format_like_above(ws: Any, cell: Any, key: str, number: int) -> None:
+    """Keep the template's formats; when a cell has none, copy the row above or set a French one."""
+    if cell.number_format != "General":
+        return
+    if number > layout.FIRST_DATA_ROW:
+        above = ws.cell(number - 1, _index(cell.column_letter))
+        if above.has_style and above.number_format != "General":
+            cell.number_format = above.number_format
+            return
+    if key == "date":
+        cell.number_format = "DD/MM/YYYY"
+    elif key == "montant":
+        cell.number_format = "#,##0.00"
