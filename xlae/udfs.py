@@ -53,6 +53,16 @@ def excel_errors(function: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _year(annee: Any) -> int:
+    """The year; before the rates sheet's coverage the message names « annee », not « date »."""
+    year = coerce.to_year(annee)
+    start = get_rates().coverage_start
+    if dt.date(year, 1, 1) < start:
+        raise XlaeError(f"annee : {year} est antérieure à la couverture du barème "
+                        f"(à partir du {start:%d/%m/%Y}).", "annee")
+    return year
+
+
 def _money(value: Any) -> float:
     return float(cents(value))
 
@@ -64,7 +74,7 @@ def _money(value: Any) -> float:
 @excel_errors
 def ae_plafond(activite: Any, annee: Any = None, date_creation: Any = None) -> float | str:
     """Plafond de CA du régime micro pour l'année (en €), proratisé l'année de création (CGI 50-0, 102 ter)."""
-    year = coerce.to_year(annee)
+    year = _year(annee)
     start = coerce.to_date(date_creation, "date_creation", default_today=False)
     limit = _plafond.limits(coerce.activites_of(activite), year)[0]
     return _money(_plafond.plafond(limit.activites[0], year, start))
@@ -79,7 +89,7 @@ def ae_prorata(date_creation: Any, annee: Any = None) -> float | str:
     if coerce.is_empty(date_creation):
         raise XlaeError("date_creation : obligatoire pour calculer le prorata.", "date_creation")
     start = coerce.to_date(date_creation, "date_creation")
-    return float(_plafond.prorata(start, coerce.to_year(annee)))
+    return float(_plafond.prorata(start, _year(annee)))
 
 
 @xw.func(category=CATEGORY)
@@ -89,7 +99,7 @@ def ae_prorata(date_creation: Any, annee: Any = None) -> float | str:
 @excel_errors
 def ae_abattement(ca: Any, activite: Any, annee: Any = None) -> float | str:
     """Abattement forfaitaire en € (71 %, 50 % ou 34 %, au moins 305 € par catégorie de CA)."""
-    return _money(_abattement.abattement(coerce.amounts_by_activite(ca, activite), coerce.to_year(annee)))
+    return _money(_abattement.abattement(coerce.amounts_by_activite(ca, activite), _year(annee)))
 
 
 @xw.func(category=CATEGORY)
@@ -99,7 +109,7 @@ def ae_abattement(ca: Any, activite: Any, annee: Any = None) -> float | str:
 @excel_errors
 def ae_revenu(ca: Any, activite: Any, annee: Any = None) -> float | str:
     """Revenu imposable en € : CA moins abattement forfaitaire, jamais négatif."""
-    return _money(_abattement.revenu(coerce.amounts_by_activite(ca, activite), coerce.to_year(annee)))
+    return _money(_abattement.revenu(coerce.amounts_by_activite(ca, activite), _year(annee)))
 
 
 @xw.func(category=CATEGORY)
@@ -192,7 +202,7 @@ def ae_vl(ca: Any, activite: Any, date: Any = None) -> float | str:
 @excel_errors
 def ae_tva_seuil(activite: Any, annee: Any = None, majore: Any = None) -> float | str:
     """Seuil de franchise en base de TVA en € (CGI 293 B) : seuil de base ou majoré."""
-    threshold = _tva.seuils(coerce.activites_of(activite), coerce.to_year(annee))[0]
+    threshold = _tva.seuils(coerce.activites_of(activite), _year(annee))[0]
     return float(threshold.majore if coerce.to_bool(majore, "majore") else threshold.base)
 
 
@@ -206,7 +216,7 @@ def ae_tva(ca_annee: Any, ca_annee_precedente: Any, activite: Any, annee: Any = 
     """Statut de franchise de TVA de l'année, en clair, avec la raison."""
     current = coerce.amounts_by_activite(ca_annee, activite, "ca_annee")
     previous = coerce.amounts_by_activite(ca_annee_precedente, activite, "ca_annee_precedente")
-    return _tva.statut_tva(current, previous, coerce.to_year(annee)).message
+    return _tva.statut_tva(current, previous, _year(annee)).message
 
 
 @xw.func(category=CATEGORY)
@@ -223,7 +233,7 @@ def ae_depassement(ca_annee: Any, activite: Any, annee: Any = None, date_creatio
     previous = (None if coerce.is_empty(ca_annee_precedente)
                 else coerce.amounts_by_activite(ca_annee_precedente, activite, "ca_annee_precedente"))
     start = coerce.to_date(date_creation, "date_creation", default_today=False)
-    return _plafond.depassement(current, coerce.to_year(annee), start, previous).message
+    return _plafond.depassement(current, _year(annee), start, previous).message
 
 
 @xw.func(category=CATEGORY)
