@@ -7,9 +7,10 @@ import datetime as dt
 import os
 import shutil
 import stat
+from decimal import Decimal
 
 from ..errors import XlaeError
-from ..format import day
+from ..format import day, euros
 from ..ledger import closing
 from ..ledger.checks import check_book
 from ..ledger.periods import parse_period
@@ -44,10 +45,10 @@ def run(args: argparse.Namespace, today: dt.date | None = None, now: dt.datetime
     book = open_book(args.classeur, write=True)
     closures, problems = closing.read_closures(book)
     closing.require_readable(problems, book)
-    overlap = closing.check_not_closed(closures, period.debut, period.fin)
-    if overlap is not None:
-        raise XlaeError(f"--periode : {period.code} recoupe la période {overlap.periode} déjà clôturée le "
-                        f"{overlap.cloturee_le[:10]} ; rien n'a été modifié.", "--periode")
+    done = next((c for c in closures if c.periode == period.code), None)
+    if done is not None:
+        raise XlaeError(f"--periode : {period.code} est déjà clôturée (le {closing.stamp_day(done.cloturee_le)}) ; "
+                        "rien n'a été modifié.", "--periode")
     rows = closing.rows_in(book, period.debut, period.fin)
     blocking = [f for f in check_book(book, today)
                 if f.sheet in (layout.SHEET_RECETTES, layout.SHEET_ACHATS)
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace, today: dt.date | None = None, now: dt.datetime
     os.chmod(archive, stat.S_IREAD | stat.S_IRGRP | stat.S_IROTH)
     receipts = sum(1 for r in rows if r.sheet == layout.SHEET_RECETTES)
     print(f"Période {period.code} ({period.label}, du {day(period.debut)} au {day(period.fin)}) clôturée : "
-          f"{receipts} recette(s), {len(rows) - receipts} achat(s), total encaissé {records[0][8]} €.")
+          f"{receipts} recette(s), {len(rows) - receipts} achat(s), total encaissé {euros(Decimal(records[0][8]))}.")
     print(f"Empreinte SHA-256 de la période : {records[0][6]}")
     print(f"Enregistrée dans la feuille masquée « {layout.SHEET_CLOTURES} » de {book.path.name} ; "
           f"copie d'archive en lecture seule : {archive.name} (gardez-la hors de ce dossier, et notez "

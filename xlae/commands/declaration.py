@@ -28,7 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     book = open_book(args.classeur)
-    result = declaration.compute(book, args.periode)
+    try:
+        result = declaration.compute(book, args.periode)
+    finally:
+        book.close()
     if args.format == "json":
         print(json.dumps(declaration.as_dict(result), ensure_ascii=False, indent=2))
     elif args.format == "csv":

@@ -43,6 +43,8 @@ def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
     for line in preview(statement, proposals):
         print(line)
     new = [p for p in proposals if p.status == importing.NOUVELLE]
+    if not new or not args.appliquer:
+        book.close()
     if not new:
         print("Rien à ajouter au livre des recettes.")
         return 0

@@ -23,7 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
     book = open_book(args.classeur)
-    findings = check_book(book, today)
+    try:
+        findings = check_book(book, today)
+    finally:
+        book.close()
     for finding in findings:
         print(finding.text())
     if findings:

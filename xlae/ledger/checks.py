@@ -225,7 +225,12 @@ def check_closures(book: Book) -> list[Finding]:
     """Rows of closed periods changed, added or removed; a hand-edited Clôtures sheet."""
     closures, problems = closing.read_closures(book)
     found = [Finding(layout.SHEET_CLOTURES, None, None, p) for p in problems]
+    seen: dict[tuple[str, int], list[tuple[str, str]]] = {}
     for closure in closures:
         for t in closing.compare(book, closure):
-            found.append(Finding(t.sheet, t.row, None, t.message))
+            seen.setdefault((t.sheet, t.row), []).append((t.message, closure.periode))
+    for (sheet, row), items in seen.items():
+        others = [periode for _, periode in items[1:]]
+        extra = f" ; concerne aussi la clôture de {', '.join(others)}" if others else ""
+        found.append(Finding(sheet, row, None, items[0][0] + extra))
     return found

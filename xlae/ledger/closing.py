@@ -129,7 +129,7 @@ def compare(book: Book, closure: Closure) -> list[Tampering]:
     removed = [(s, r) for s, r, d in closure.lines if not _consume(unmatched_now, (s, d))]
     unmatched_stored = Counter((sheet, digest) for sheet, _, digest in closure.lines)
     added = [(row.sheet, row.row) for row, d in current if not _consume(unmatched_stored, (row.sheet, d))]
-    when = f"clôturée le {_day(closure.cloturee_le)}"
+    when = f"clôturée le {stamp_day(closure.cloturee_le)}"
     paired = set(added) & set(removed)
     found = [Tampering(s, r, f"ligne modifiée après la clôture de {closure.periode} ({when})")
              for s, r in sorted(paired)]
@@ -148,7 +148,7 @@ def _consume(counter: Counter, key: tuple[str, str]) -> bool:
     return False
 
 
-def _day(stamp: str) -> str:
+def stamp_day(stamp: str) -> str:
     try:
         return f"{dt.date.fromisoformat(stamp[:10]):%d/%m/%Y}"
     except ValueError:
@@ -187,13 +187,6 @@ def append_closure(book: Book, rows: list[list[Any]]) -> None:
             ws[f"{col.letter}{next_row + offset}"] = value
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
-
-
-def check_not_closed(closures: list[Closure], debut: dt.date, fin: dt.date) -> Closure | None:
-    for closure in closures:
-        if closure.debut <= fin and debut <= closure.fin:
-            return closure
-    return None
 
 
 def closed_on(closures: list[Closure], day: dt.date) -> Closure | None:

@@ -38,9 +38,9 @@ _MODE_HINTS = (
     (("prlv", "prelevement", "prel"), "Prélèvement"),
 )
 _CASH_DEPOSIT = re.compile(r"\b(versement|vers|depot|remise|vrst)( d| de)? (especes|esp)\b")
-_REFERENCE = re.compile(r"(?i)\b(?:facture|fact|fac|fa|inv|invoice)\s*(?:n\s*[°o]?\s*)?[:#]?\s*"
-                        r"([A-Z]{0,4}[-_/]?\d{2,4}(?:[-_/]\d{1,6})?)\b")
-_REF_TOKEN = re.compile(r"\b([A-Z]{1,4}-?\d{4}-\d{1,6})\b")
+_REF_TOKEN = re.compile(r"\b([A-Z]{1,4}[-_]?\d{2,4}[-_/]\d{1,6})\b")        # F2026-007, FA-2026-031
+_REFERENCE = re.compile(r"(?i)\b(?:facture|fact|fac|invoice|inv)\b\.?\s*(?:n\s*°|no\b|num\b)?\.?\s*[:#]?\s*"
+                        r"([A-Z0-9][A-Z0-9\-_/]*\d)\b")                            # FACTURE N° 123
 
 
 @dataclass
@@ -70,7 +70,7 @@ def guess_mode(label: str) -> str:
 
 
 def guess_reference(label: str) -> str:
-    match = _REFERENCE.search(label) or _REF_TOKEN.search(label.upper())
+    match = _REF_TOKEN.search(label.upper()) or _REFERENCE.search(label)
     return match.group(1).upper() if match else ""
 
 

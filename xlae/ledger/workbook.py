@@ -59,6 +59,10 @@ class Book:
     path: Path
     wb: Workbook
 
+    def close(self) -> None:
+        """Release the file (a read-only workbook keeps it open until closed)."""
+        self.wb.close()
+
     def has(self, sheet: str) -> bool:
         return sheet in self.wb.sheetnames
 
@@ -185,6 +189,7 @@ def save_safely(book: Book) -> Path:
     os.close(handle)
     try:
         book.wb.save(temp)
+        shutil.copymode(path, temp)
         os.replace(temp, path)
     except OSError as error:
         Path(temp).unlink(missing_ok=True)
