@@ -16,7 +16,7 @@ import xlwings as xw
 
 from . import coerce
 from .errors import XlaeError
-from .rates import get_rates
+from .rates import Rates, get_rates
 from .rules import abattement as _abattement
 from .rules import contributions as _contrib
 from .rules import cotisations as _cotisations
@@ -76,8 +76,17 @@ def ae_plafond(activite: Any, annee: Any = None, date_creation: Any = None) -> f
     """Plafond de CA du régime micro pour l'année (en €), proratisé l'année de création (CGI 50-0, 102 ter)."""
     year = _year(annee)
     start = coerce.to_date(date_creation, "date_creation", default_today=False)
-    limit = _plafond.limits(coerce.activites_of(activite), year)[0]
-    return _money(_plafond.plafond(limit.activites[0], year, start))
+    return _plafond_of(frozenset(coerce.activites_of(activite)), year, start, get_rates())
+
+
+@functools.lru_cache(maxsize=4096)
+def _plafond_of(activites: frozenset, year: int, start: dt.date | None, rates: Rates) -> float:
+    """Pure part of AE_PLAFOND, memoised: a workbook asks the same ceiling in many cells.
+
+    Keyed by the rates sheet in use, so switching sheets never returns a stale value.
+    """
+    limit = _plafond.limits(set(activites), year, rates)[0]
+    return _money(_plafond.plafond(limit.activites[0], year, start, rates))
 
 
 @xw.func(category=CATEGORY)
