@@ -50,7 +50,7 @@ TITLES = {
     "plafond": "Plafond proratisé (€)",
     "part_plafond": "Part du plafond utilisée",
     "derniere_periode": "Cotisations et contributions de la dernière période (€)",
-    "echeance": "Prochaine échéance",
+    "echeance": "Échéance de la dernière période",
     "tva": "Statut TVA",
     "situation_plafond": "Situation au regard du plafond",
     "lignes_invalides": "Lignes invalides",

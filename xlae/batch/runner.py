@@ -77,6 +77,9 @@ def recalculate(job: Job) -> Outcome:
         outcome.values = values
         outcome.target = str(target)
         outcome.row = summary.report_row(source.name, ledgers, values)
+        beyond = summary.rows_beyond_template(ledgers)
+        if beyond:
+            outcome.error = f"copie écrite, mais {beyond}"
     except XlaeError as error:
         outcome.error = str(error)
     except PermissionError as error:

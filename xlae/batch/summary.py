@@ -74,11 +74,70 @@ def evaluate_formulas(path: Path) -> dict[str, Any]:
 
 
 def alert_thresholds() -> tuple[float, float]:
-    """Shares of the ceiling that turn the report amber, then red (same as the summary's)."""
-    return 0.8, 1.0  # TODO(template): take them from synthese once it exposes them
+    """Shares of the ceiling that turn the report amber, then red (the summary's own levels)."""
+    from ..template import synthese
+
+    return synthese.ALERT_AMBER, synthese.ALERT_RED
 
 
 def report_row(name: str, ledgers: Ledgers, values: dict[str, Any]) -> ReportRow:
-    """The report's figures for one workbook, read from its evaluated summary cells."""
-    params = ledgers.parametres
-    return ReportRow(name, activite=params.get("activite"), annee=params.get("annee"))
+    """The report's figures for one workbook, read from its evaluated summary cells.
+
+    The ceiling shown is the one the summary compares with (sales ceiling when the
+    sales test applies, else the services ceiling); the "last period" is the
+    declaration period of the last month of the year with receipts: what it
+    costs (cotisations + CFP + TFC + VL) and its due date.
+    """
+    from ..template import synthese as S
+
+    key = S.KEY_CELLS
+
+    def get(ref: str) -> Any:
+        value = values.get(ref)
+        return None if value == "" else value
+
+    def number(ref: str) -> float | None:
+        value = get(ref)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    year = number(key["annee"])
+    ceiling_ref = key["plafond_vente"] if get(f"B{S.ROW_PART_VENTE}") is not None else key["plafond_services"]
+    row = ReportRow(name, activite=_text(ledgers.parametres.get("activite")),
+                    annee=int(year) if year is not None else None, ca=number(key["ca_annee"]),
+                    plafond=number(ceiling_ref), part_plafond=number(key["part_plafond"]),
+                    tva=_text(get(key["statut_tva"])), situation_plafond=_text(get(key["statut_plafond"])))
+    invalid = number(key["lignes_invalides"])
+    row.lignes_invalides = int(invalid) if invalid is not None else None
+    months = range(S.MONTH_FIRST, S.MONTH_FIRST + 12)
+    c = S.MONTH_COLUMNS
+    with_receipts = [r for r in months if (number(f"{c['ca']}{r}") or 0) > 0]
+    if with_receipts:
+        due = get(f"{c['echeance']}{with_receipts[-1]}")
+        if due is not None and not isinstance(due, str):
+            row.echeance = due
+            for r in months:
+                if get(f"{c['echeance']}{r}") == due and number(f"{c['a_payer']}{r}") is not None:
+                    row.derniere_periode = number(f"{c['a_payer']}{r}")
+    return row
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def rows_beyond_template(ledgers: Ledgers) -> str | None:
+    """French warning when ledger rows lie below the last row the summary's formulas cover."""
+    from ..template import layout
+
+    notes = []
+    for sheet, frame in ((layout.SHEET_RECETTES, ledgers.recettes), (layout.SHEET_ACHATS, ledgers.achats)):
+        below = frame.loc[frame["row"] > layout.LAST_DATA_ROW].drop(columns="row")
+        count = int(below.notna().any(axis=1).sum()) if len(below) else 0
+        if count:
+            notes.append(f"{count} ligne(s) de la feuille « {sheet} » au-delà de la ligne "
+                         f"{layout.LAST_DATA_ROW} ne sont pas comptées par la synthèse")
+    return " ; ".join(notes) + "." if notes else None
