@@ -99,7 +99,8 @@ def compute(book: Book, periode: str) -> Declaration:
         notes.append(f"Première déclaration : elle couvre toute la période du {day(decl.debut)} (création) "
                      f"au {day(decl.fin)}, soit au moins 90 jours d'activité ; les montants ci-dessous portent "
                      f"sur toute cette période, dont {period.label}.")
-    receipts, before_creation = _receipts(book, decl.debut, decl.fin, creation, min(period.debut, decl.debut))
+    receipts, before_creation = _receipts(book, decl.debut, decl.fin, creation,
+                                          min(period.debut, decl.debut.replace(day=1)))
     if before_creation:
         notes.append(f"{before_creation} recette(s) datée(s) avant la création ({day(creation)}) ne sont pas "
                      "comptées : corrigez leur date (xlae verifier).")

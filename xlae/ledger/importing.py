@@ -145,15 +145,17 @@ def append_receipts(book: Book, proposals: list[Proposal]) -> tuple[int, int]:
             if value == "":
                 value = None
             cell = ws[f"{col.letter}{number}"]
+            template_format = cell.number_format
             cell.value = value
-            _format_like_above(ws, cell, col.key, number)
+            _format_like_above(ws, cell, col.key, number, template_format)
         number += 1
     return first, number - 1
 
 
-def _format_like_above(ws: Any, cell: Any, key: str, number: int) -> None:
+def _format_like_above(ws: Any, cell: Any, key: str, number: int, template_format: str) -> None:
     """Keep the template's formats; when a cell has none, copy the row above or set a French one."""
-    if cell.number_format != "General":
+    if template_format != "General":
+        cell.number_format = template_format
         return
     if number > layout.FIRST_DATA_ROW:
         above = ws.cell(number - 1, _index(cell.column_letter))
