@@ -9,6 +9,8 @@ formula engine instead.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -70,7 +72,21 @@ def evaluate_formulas(path: Path) -> dict[str, Any]:
     except ImportError as error:
         raise XlaeError(f"moteur « formules » indisponible ({error}) ; installez les dépendances du "
                         "recalcul : pip install \"xlae[lot]\".") from None
-    return formules.evaluate_with_formulas(path)
+    quiet = [logging.getLogger(name) for name in ("schedula", "formulas")]
+    levels = [logger.level for logger in quiet]
+    previous = os.environ.get("TQDM_DISABLE")
+    os.environ["TQDM_DISABLE"] = "1"  # the engine's own progress bar would garble ours
+    try:
+        for logger in quiet:
+            logger.setLevel(logging.CRITICAL)  # it logs a traceback for each empty argument
+        return formules.evaluate_with_formulas(path)
+    finally:
+        for logger, level in zip(quiet, levels):
+            logger.setLevel(level)
+        if previous is None:
+            os.environ.pop("TQDM_DISABLE", None)
+        else:
+            os.environ["TQDM_DISABLE"] = previous
 
 
 def alert_thresholds() -> tuple[float, float]:
