@@ -61,16 +61,24 @@ def _minimal_template(path: Path) -> None:
     wb.save(path)
 
 
+def _template(path: Path) -> openpyxl.Workbook:
+    """The real template (xlae modele) when the generator is there, else the minimal one."""
+    try:
+        from xlae.template.build import build_workbook
+    except ImportError:
+        _minimal_template(path)
+        return openpyxl.load_workbook(path)
+    return build_workbook()
+
+
 def make_book(path: Path, params: dict[str, Any] | None = None, recettes: list[dict] = (),
               achats: list[dict] = ()) -> Path:
     """A template workbook with these parameters and rows, saved at ``path``."""
-    _minimal_template(path)
-    wb = openpyxl.load_workbook(path)
+    wb = _template(path)
     values = {**DEFAULT_PARAMS, **(params or {})}
-    book = open_book(path)
     for name, value in values.items():
-        sheet, coord = book.parameter_cell(name)
-        wb[sheet][coord] = value
+        for sheet, coord in wb.defined_names[name].destinations:
+            wb[sheet][coord.replace("$", "")] = value
     for sheet, columns, rows in ((layout.SHEET_RECETTES, layout.RECETTES_COLUMNS, recettes),
                                  (layout.SHEET_ACHATS, layout.ACHATS_COLUMNS, achats)):
         ws = wb[sheet]

@@ -157,6 +157,10 @@ def _format_like_above(ws: Any, cell: Any, key: str, number: int, template_forma
     if template_format != "General":
         cell.number_format = template_format
         return
+    column_format = ws.column_dimensions[cell.column_letter].number_format
+    if column_format and column_format != "General":
+        cell.number_format = column_format
+        return
     if number > layout.FIRST_DATA_ROW:
         above = ws.cell(number - 1, _index(cell.column_letter))
         if above.has_style and above.number_format != "General":
