@@ -149,6 +149,7 @@ def append_receipts(book: Book, proposals: list[Proposal]) -> tuple[int, int]:
             cell.value = value
             _format_like_above(ws, cell, col.key, number, template_format)
         number += 1
+    book.forget()
     return first, number - 1
 
 

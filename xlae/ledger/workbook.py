@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ class Book:
 
     path: Path
     wb: Workbook
+    _rows: dict[str, list[LedgerRow]] = field(default_factory=dict)
 
     def close(self) -> None:
         """Release the file (a read-only workbook keeps it open until closed)."""
@@ -67,7 +68,18 @@ class Book:
         return sheet in self.wb.sheetnames
 
     def rows(self, sheet: str) -> list[LedgerRow]:
-        """Rows from the first data row to the last non-empty one (empty rows in between kept)."""
+        """Rows from the first data row to the last non-empty one (empty rows in between kept).
+
+        Read once per sheet: call ``forget`` after writing rows.
+        """
+        if sheet not in self._rows:
+            self._rows[sheet] = self._read_rows(sheet)
+        return self._rows[sheet]
+
+    def forget(self) -> None:
+        self._rows.clear()
+
+    def _read_rows(self, sheet: str) -> list[LedgerRow]:
         if not self.has(sheet):
             return []
         columns = LEDGERS[sheet]
