@@ -144,8 +144,8 @@ def test_flatten_irregular_range():
     ([[1000.0], [100.0]], [["vente"], ["services"]], {V: "1000", S: "100"}),
     ([[1000.0, 100.0]], [["vente", "service_bic"]], {V: "1000", S: "100"}),
     ([[100.0], [200.0]], [["bnc"], ["BNC"]], {B: "300"}),          # same activity summed
+    ([[1.0], [2.0]], [["vente", "bnc"]], {V: "1", B: "2"}),        # a column against a row: paired in order
     ([[100.0], [None], [50.0]], [["bnc"], [None], ["cipav"]], {B: "100", C: "50"}),  # empty row skipped
-    ([[1.0], [2.0]], [["vente", "bnc"]], {V: "1", B: "2"}),        # same number of cells
 ])
 def test_amounts_by_activite(ca, activite, expected):
     assert coerce.amounts_by_activite(ca, activite) == {k: D(v) for k, v in expected.items()}
@@ -154,6 +154,9 @@ def test_amounts_by_activite(ca, activite, expected):
 @pytest.mark.parametrize("ca,activite,fragment", [
     ([[1.0], [2.0], [3.0]], [["vente"], ["bnc"]],
      "ca et activite : les deux plages doivent avoir la même forme (3×1 contre 2×1)."),
+    # same number of cells but 2×2 against 4×1: refused, the pairing would be a guess
+    ([[1.0, 2.0], [3.0, 4.0]], [["vente"], ["bnc"], ["bnc"], ["bnc"]],
+     "ca et activite : les deux plages doivent avoir la même forme (2×2 contre 4×1)."),
     ([[1.0], [5.0]], [["vente"], [None]], "activite (cellule 2) : vide alors que ca vaut « 5.0 »"),
     ([[None], [None]], [[None], [None]], "activite : aucune activité renseignée dans la plage."),
     ([[1.0], [2.0]], [["vente"], ["xx"]], "activite (cellule 2) : valeur « xx » refusée"),

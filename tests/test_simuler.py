@@ -76,7 +76,7 @@ def test_artisan_in_moselle(capsys):
         "TFC (0,830 %) : 249,00 €",                                # 30 000 × 0.83 % (Moselle)
         "Total à payer sur l'année : 6 699,00 €",                  # 6 360 + 90 + 249
         "Reste après prélèvements : 23 301,00 €",
-        "TVA : Franchise en base de TVA en 2026 (CA de services ≤ 37 500 €).",
+        "TVA : Franchise en base de TVA en 2026, maintenue en 2027 (CA de services 2026 de 30 000 € ≤ 37 500 €).",
     ]
     for line in expected:
         assert line in lines
@@ -148,3 +148,15 @@ def test_bad_input_french_error_exit_2(capsys, args, message):
     code = main(["simuler", *args])
     out, err = capsys.readouterr()
     assert (code, out, err) == (2, "", message)
+
+
+def test_revision_year_names_the_ceiling_that_decides(capsys):
+    # 2025 BNC: plafond 2025 = 77 700 but CA 2025 decides the 2026 regime, judged with 83 600.
+    code, lines, err = run(capsys, "--activite", "bnc", "--ca", "80000", "--annee", "2025")
+    assert (code, err) == (0, "")
+    assert "Plafond de CA 2025 : 77 700,00 €" in lines
+    # 80 000 − 77 700 = 2 300 over this year's ceiling
+    assert "CA encaissé : 80 000,00 € — 103,0 % du plafond ; dépassement de 2 300,00 €" in lines
+    assert "Le CA 2025 est jugé avec le plafond 2026, qui décide du régime 2026 : 83 600,00 €" in lines
+    # 80 000 / 83 600 = 95.7 %
+    assert "Situation : Sous le plafond : 95,7 % utilisé ; régime micro maintenu en 2026." in lines

@@ -38,9 +38,9 @@ def status(ca, previous, annee):
 # CA(N) > majoré → VAT from the very day.
 POST_2025 = [
     ({B: "30000"}, {B: "20000"}, "franchise",
-     "Franchise en base de TVA en 2026 (CA de services ≤ 37 500 €)."),
+     "Franchise en base de TVA en 2026, maintenue en 2027 (CA de services 2026 de 30 000 € ≤ 37 500 €)."),
     ({B: "37500"}, {B: "37500"}, "franchise",       # both at the base threshold: kept
-     "Franchise en base de TVA en 2026 (CA de services ≤ 37 500 €)."),
+     "Franchise en base de TVA en 2026, maintenue en 2027 (CA de services 2026 de 37 500 € ≤ 37 500 €)."),
     ({B: "10000"}, {B: "37501"}, "due_depuis_janvier",  # no more tolerance year
      "TVA due depuis le 1er janvier 2026 : CA de services 2025 de 37 501 € > seuil de 37 500 €."),
     ({B: "10000"}, {B: "41251"}, "due_depuis_janvier",
@@ -69,7 +69,7 @@ POST_2025 = [
 # majoré tolerated if N-2 was under the base; majoré crossed → VAT from the 1st of the month.
 PRE_2025 = [
     ({S: "36800"}, {S: "36800"}, 2024, "franchise",
-     "Franchise en base de TVA en 2024 (CA de services ≤ 36 800 €)."),
+     "Franchise en base de TVA en 2024, maintenue en 2025 (CA de services 2024 de 36 800 € ≤ 37 500 €)."),
     ({S: "10000"}, {S: "39101"}, 2024, "due_depuis_janvier",
      "TVA due depuis le 1er janvier 2024 : CA de services 2023 de 39 101 € > seuil de 39 100 €."),
     ({S: "10000"}, {S: "37000"}, 2024, "a_verifier",

@@ -177,8 +177,8 @@ def test_ae_tva_seuil(args, expected):
 
 
 @pytest.mark.parametrize("args,expected", [
-    ((30000.0, 20000.0, "bnc", 2026.0), "Franchise en base de TVA en 2026 (CA de services ≤ 37 500 €)."),
-    ((None, None, "bnc", 2026), "Franchise en base de TVA en 2026 (CA de services ≤ 37 500 €)."),
+    ((30000.0, 20000.0, "bnc", 2026.0), "Franchise en base de TVA en 2026, maintenue en 2027 (CA de services 2026 de 30 000 € ≤ 37 500 €)."),
+    ((None, None, "bnc", 2026), "Franchise en base de TVA en 2026, maintenue en 2027 (CA de services 2026 de 0 € ≤ 37 500 €)."),
     ((41251.0, 10000.0, "bnc", 2026),
      "TVA due à compter du jour du dépassement : CA de services 2026 de 41 251 € > seuil majoré de 41 250 €."),
     ((1000.0, 37501.0, "bnc", 2026),

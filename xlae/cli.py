@@ -63,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except XlaeError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130

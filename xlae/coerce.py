@@ -141,7 +141,8 @@ def amounts_by_activite(ca: Any, activite: Any, ca_argument: str = "ca") -> dict
     kinds, kind_shape = flatten(activite)
     if len(amounts) == 1 and len(kinds) == 1:
         return {parse_activite(kinds[0]): to_amount(amounts[0], ca_argument)}
-    if shape != kind_shape and len(amounts) != len(kinds):
+    vectors = 1 in shape and 1 in kind_shape and len(amounts) == len(kinds)
+    if shape != kind_shape and not vectors:  # a row against a column of the same length pairs in order
         raise XlaeError(f"{ca_argument} et activite : les deux plages doivent avoir la même forme "
                         f"({shape[0]}×{shape[1]} contre {kind_shape[0]}×{kind_shape[1]}).", "activite")
     totals: dict[Activite, Decimal] = {}

@@ -83,6 +83,11 @@ def simulate(args: argparse.Namespace) -> list[str]:
                  + (f"marge restante : {euros(cents(left))}" if left >= 0 else f"dépassement de {euros(cents(-left))}"))
     status = plafond.depassement({activite: ca}, year, start,
                                  None if previous is None else {activite: previous})
+    following = plafond.plafond_row(activite, year + 1)
+    if following.valeur != plafond.plafond_row(activite, year).valeur:
+        cite(following)
+        lines.append(f"Le CA {year} est jugé avec le plafond {year + 1}, qui décide du régime {year + 1} : "
+                     f"{euros(following.valeur)}{' (avant prorata)' if days < divisor else ''}")
     lines.append(f"Situation : {status.message}")
     on = dt.date(year, 1, 1)
     for name in ("abattement_taux", "abattement_minimum"):

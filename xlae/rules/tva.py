@@ -94,5 +94,10 @@ def statut_tva(ca: Mapping[Activite, Decimal], ca_precedent: Mapping[Activite, D
         for status in found:
             if status.code == code:
                 return status
-    limits = " ; ".join(f"{t.label} ≤ {_fmt_exact(t.base)}" for t in seuils(set(ca) | set(ca_precedent), annee, rates))
-    return VatStatus("franchise", f"Franchise en base de TVA en {annee} ({limits}).")
+    activites = set(ca) | set(ca_precedent)
+    following = {t.label: t for t in seuils(activites, annee + 1, rates)}
+    details = " ; ".join(
+        f"{t.label} {annee} de {_fmt_exact(sum((ca.get(a, ZERO) for a in t.activites), ZERO))} "
+        f"≤ {_fmt_exact(following[t.label].base)}" for t in seuils(activites, annee, rates))
+    return VatStatus("franchise", f"Franchise en base de TVA en {annee}, maintenue en {annee + 1} "
+                                  f"({details}).")
