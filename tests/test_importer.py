@@ -280,3 +280,23 @@ def test_file_mode_kept_after_atomic_save(tmp_path: Path) -> None:
     os.chmod(book, 0o640)
     assert main(["importer", str(CA), "--classeur", str(book), "--appliquer"]) == 0
     assert os.stat(book).st_mode & 0o777 == 0o640
+
+
+def test_garbage_and_odd_files_give_french_errors(tmp_path: Path, capsys) -> None:
+    book = make_book(tmp_path / "livre.xlsx")
+    garbage = tmp_path / "image.csv"
+    garbage.write_bytes(bytes(range(256)) * 4)
+    folder = tmp_path / "dossier.csv"
+    folder.mkdir()
+    for statement in (garbage, folder, tmp_path / "absent.csv"):
+        assert main(["importer", str(statement), "--classeur", str(book)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("Erreur : relevé") and "Traceback" not in err
+
+
+def test_utf16_export_with_tabs(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes("Date\tLibellé\tCrédit\n03/03/2026\tVIR ÉTÉ\t10,50\n".encode("utf-16"))
+    s = read_statement(path)
+    assert (s.encoding, s.delimiter) == ("UTF-16", "\t")
+    assert [(line.label, line.amount) for line in s.lines] == [("VIR ÉTÉ", Decimal("10.50"))]

@@ -65,8 +65,13 @@ def run(args: argparse.Namespace, today: dt.date | None = None, now: dt.datetime
     records = closing.closure_rows(period.code, period.debut, period.fin, rows, archive.name, now)
     closing.append_closure(book, records)
     backup = save_safely(book)
-    shutil.copy2(book.path, archive)
-    os.chmod(archive, stat.S_IREAD | stat.S_IRGRP | stat.S_IROTH)
+    try:
+        shutil.copy2(book.path, archive)
+        os.chmod(archive, stat.S_IREAD | stat.S_IRGRP | stat.S_IROTH)
+    except OSError as error:
+        raise XlaeError(f"la clôture est enregistrée dans {book.path.name}, mais la copie d'archive "
+                        f"{archive.name} n'a pas pu être créée ({error}) ; copiez le classeur vous-même.",
+                        "classeur") from None
     receipts = sum(1 for r in rows if r.sheet == layout.SHEET_RECETTES)
     print(f"Période {period.code} ({period.label}, du {day(period.debut)} au {day(period.fin)}) clôturée : "
           f"{receipts} recette(s), {len(rows) - receipts} achat(s), total encaissé {euros(Decimal(records[0][8]))}.")

@@ -44,9 +44,12 @@ class Rule:
 def read_rules(path: str | Path) -> list[Rule]:
     """Rules CSV (« ; » or « , »), header « motif;client;categorie;nature;mode » (+ optional « reference »)."""
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
         raise XlaeError(f"--regles : le fichier {path} n'existe pas.", "--regles")
-    text, _ = decode(path.read_bytes())
+    try:
+        text, _ = decode(path.read_bytes())
+    except OSError as error:
+        raise XlaeError(f"--regles : lecture de {path.name} impossible ({error}).", "--regles") from None
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise XlaeError(f"--regles : le fichier {path.name} est vide.", "--regles")

@@ -166,9 +166,12 @@ def parse_date(text: str, where: str) -> dt.date:
 def read_statement(path: str | Path) -> Statement:
     """Read a bank CSV export; credits and debits, with the line numbers of the file."""
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
         raise XlaeError(f"relevé : le fichier {path} n'existe pas.", "releve")
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise XlaeError(f"relevé : lecture de {path.name} impossible ({error}).", "releve") from None
     if not raw.strip():
         raise XlaeError(f"relevé : le fichier {path.name} est vide.", "releve")
     text, encoding = decode(raw)

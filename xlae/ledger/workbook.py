@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import shutil
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,9 +141,9 @@ def open_book(path: str | os.PathLike[str], write: bool = False) -> Book:
     try:
         wb = load_workbook(path, read_only=not write, data_only=False,
                            keep_vba=path.suffix.lower() == ".xlsm")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise XlaeError(f"classeur : {path.name} n'est pas un classeur Excel lisible ({error}).",
-                        "classeur") from None
+    except Exception as error:  # any unreadable file (zip, XML, encryption…) is a user error here
+        raise XlaeError(f"classeur : {path.name} n'est pas un classeur Excel lisible "
+                        f"({type(error).__name__}: {error}).", "classeur") from None
     book = Book(path, wb)
     check_template(book)
     return book
@@ -196,8 +195,12 @@ def save_safely(book: Book) -> Path:
     path = book.path
     refuse_if_open_in_excel(path)
     backup = backup_name(path)
-    shutil.copy2(path, backup)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    try:
+        shutil.copy2(path, backup)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    except OSError as error:
+        raise XlaeError(f"classeur : impossible d'écrire dans le dossier de {path.name} ({error}) ; "
+                        "le classeur n'a pas été modifié.", "classeur") from None
     os.close(handle)
     try:
         book.wb.save(temp)
