@@ -210,3 +210,34 @@ def test_default_output_folder_and_name_collisions(tmp_path: Path, monkeypatch: 
     assert cli.main(["recalculer", "x/client.xlsx", "y", "--jobs", "1"]) == 0
     assert synthese_values(tmp_path / "recalcule" / "client.xlsx")["B5"] == 100
     assert synthese_values(tmp_path / "recalcule" / "client-2.xlsx")["B5"] == 200
+
+
+def test_formulas_engine_agrees_with_the_fast_path_on_the_template(tmp_path: Path) -> None:
+    """The real template (``xlae.template.build``), customised in one cell: ``auto`` sends it to the
+    ``formulas`` engine, whose values must equal the fast path's on every other summary cell."""
+    from xlae.template import build
+
+    book = build.build_workbook({"activite": "service_bic", "nature": "artisanale", "annee": 2026,
+                                 "date_creation": dt.date(2025, 9, 15), "acre": "oui"})
+    build.fill_ledger(book, layout.SHEET_RECETTES, [
+        {"date": dt.date(2026, m, 3), "reference": f"F{m}", "categorie": "service_bic", "montant": 900.0 + m}
+        for m in (1, 2, 4, 7, 11)] + [{"date": "03/05/2026", "categorie": "service_bic", "montant": 50.0}])
+    standard = tmp_path / "standard.xlsx"
+    standard.write_bytes(build.workbook_bytes(book))
+    book[layout.SHEET_SYNTHESE]["B2"] = "=annee+0"  # same value, another formula
+    custom = tmp_path / "perso.xlsx"
+    custom.write_bytes(build.workbook_bytes(book))
+    out = tmp_path / "out"
+    assert cli.main(["recalculer", str(standard), str(custom), "--sortie", str(out), "--jobs", "2"]) == 0
+    fast, engine = synthese_values(out / "standard.xlsx"), synthese_values(out / "perso.xlsx")
+    assert engine["B2"] == 2026
+    assert fast["B5"] == 4525                           # 901 + 902 + 904 + 907 + 911
+    assert fast["B55"] == 1                             # the date typed as text
+    differ = {ref: (fast[ref], engine[ref]) for ref in fast if fast[ref] != engine[ref]
+              and not (fast[ref] in ("", None) and engine[ref] in ("", None))}
+    assert differ == {}
+    report = openpyxl.load_workbook(out / "rapport.xlsx")["Rapport"]
+    rows = [r for r in report.iter_rows(min_row=2, values_only=True)]
+    assert rows[0][:4] == ("standard.xlsx", "service_bic", 2026, 4525)
+    assert rows[1][0] == "perso.xlsx"
+    assert rows[1][1:] == rows[0][1:]  # the report reads the same figures from both engines

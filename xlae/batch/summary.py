@@ -9,6 +9,7 @@ formula engine instead.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -107,6 +108,8 @@ def report_row(name: str, ledgers: Ledgers, values: dict[str, Any]) -> ReportRow
     from ..template import synthese as S
 
     key = S.KEY_CELLS
+    prefix = S.L.SHEET_SYNTHESE + "!"
+    values = {k.removeprefix(prefix): v for k, v in values.items() if "!" not in k or k.startswith(prefix)}
 
     def get(ref: str) -> Any:
         value = values.get(ref)
@@ -129,10 +132,15 @@ def report_row(name: str, ledgers: Ledgers, values: dict[str, Any]) -> ReportRow
     with_receipts = [r for r in months if (number(f"{c['ca']}{r}") or 0) > 0]
     if with_receipts:
         due = get(f"{c['echeance']}{with_receipts[-1]}")
+        if isinstance(due, (int, float)) and not isinstance(due, bool):
+            due = (S.EXCEL_EPOCH + dt.timedelta(days=due)).date()  # the formulas engine gives serials
         if due is not None and not isinstance(due, str):
             row.echeance = due
             for r in months:
-                if get(f"{c['echeance']}{r}") == due and number(f"{c['a_payer']}{r}") is not None:
+                when = get(f"{c['echeance']}{r}")
+                if isinstance(when, (int, float)) and not isinstance(when, bool):
+                    when = (S.EXCEL_EPOCH + dt.timedelta(days=when)).date()
+                if when == due and number(f"{c['a_payer']}{r}") is not None:
                     row.derniere_periode = number(f"{c['a_payer']}{r}")
     return row
 
