@@ -83,3 +83,24 @@ CLOTURES_COLUMNS = (
     Column("archive", "J", "Archive"),
 )
 CLOTURE_OBJET_PERIODE = "Période"  # value of « Objet » on the row holding the period's fingerprint
+
+
+# --- Added by the template generator (issue 4); nothing above was moved. ---
+
+# Room for the ledgers: every formula of the summary covers rows FIRST_DATA_ROW..LAST_DATA_ROW.
+MAX_ROWS = 10_000
+LAST_DATA_ROW = FIRST_DATA_ROW + MAX_ROWS - 1
+
+# Paramètres sheet: label in A, value (the named cell) in B, help text in C.
+PARAMETER_CELLS = {name: f"B{FIRST_DATA_ROW + i}" for i, name in enumerate(PARAMETER_NAMES)}
+
+NATURES = ("commerciale", "artisanale", "liberale")
+ZONES = ("metropole", "drom", "mayotte")
+PERIODICITES = ("mensuelle", "trimestrielle")
+YES_NO = ("oui", "non")
+
+
+def parameter_ref(name: str) -> str:
+    """Absolute address of a named parameter cell, e.g. 'Paramètres'!$B$2."""
+    cell = PARAMETER_CELLS[name]
+    return f"'{SHEET_PARAMETRES}'!${cell[0]}${cell[1:]}"

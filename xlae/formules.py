@@ -1,0 +1,168 @@
+"""The AE_* functions inside the ``formulas`` engine (PyPI), to evaluate any workbook in Python.
+
+Why: a workbook whose summary a user changed, and the template tests, need a
+general formula engine that knows our functions. This adapter hands the engine's
+values (2-D arrays, empty markers, numpy numbers, error values) to ``xlae.udfs``
+as xlwings would (scalars, rows of values, None for empty cells) and returns:
+- numbers as floats, dates (AE_ECHEANCE) as Excel serial numbers;
+- the French "Erreur : …" text unchanged, as the cell shows it under Excel with
+  xlwings (a text, not an error value: the message is the point);
+- an engine error value received as an argument (#VALUE!…) unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from . import udfs
+from .errors import XlaeError
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_REGISTERED = False
+
+
+def _plain(value: Any) -> Any:
+    """One engine cell value as xlwings would pass it."""
+    import formulas
+    from formulas.tokens.operand import XlError
+    import schedula as sh
+
+    if value is sh.EMPTY or value is None:
+        return None
+    if isinstance(value, XlError):
+        raise _EngineError(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    del formulas
+    return value
+
+
+class _EngineError(Exception):
+    def __init__(self, error: Any) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _argument(value: Any) -> Any:
+    """A range (Ranges or array) → scalar when 1×1, else rows of plain values."""
+    if hasattr(value, "value") and not isinstance(value, np.ndarray):
+        value = value.value
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return _plain(value.item())
+        if value.ndim == 1:
+            value = value.reshape(1, -1)
+        if value.shape == (1, 1):
+            return _plain(value[0, 0])
+        return [[_plain(v) for v in row] for row in value.tolist()]
+    return _plain(value)
+
+
+def _result(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return (value - EXCEL_EPOCH).days
+    return value
+
+
+def _wrap(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def engine_function(*args: Any) -> Any:
+        try:
+            plain = [_argument(a) for a in args]
+        except _EngineError as error:
+            return error.error
+        return _result(function(*plain))
+
+    return engine_function
+
+
+def register() -> None:
+    """Add every AE_* function of ``xlae.udfs`` to the engine's function table (idempotent)."""
+    global _REGISTERED
+    if _REGISTERED:
+        return
+    import formulas
+
+    from formulas.functions import wrap_ranges_func
+
+    table = formulas.get_functions()
+    for name in udfs.__all__:
+        # wrap_ranges_func: hands over the ranges' values, and skips a call whose inputs are not
+        # computed yet (the engine retries it), as the built-in functions do.
+        table[name.upper()] = wrap_ranges_func(_wrap(getattr(udfs, name)))
+    _REGISTERED = True
+
+
+def _sheet_names(path: Path) -> list[str]:
+    from python_calamine import CalamineWorkbook
+
+    return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+
+
+def _plain_result(value: Any) -> Any:
+    from formulas.tokens.operand import XlError
+    import schedula as sh
+
+    if hasattr(value, "value") and not isinstance(value, np.ndarray):
+        value = value.value
+    if isinstance(value, np.ndarray):
+        if value.size != 1:
+            return None
+        value = value.ravel()[0]
+    if value is sh.EMPTY:
+        return None
+    if isinstance(value, XlError):
+        return str(value)
+    if isinstance(value, (np.floating, np.integer)):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def evaluate_with_formulas(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Every single cell the engine computed, keyed "Sheet!A1" (sheet names as in the workbook).
+
+    Values: float for numbers and dates (Excel serials), str for texts, error
+    values as their text ("#VALUE!"), None for empty results.
+    """
+    import formulas
+
+    source = Path(path)
+    if not source.is_file():
+        raise XlaeError(f"{str(source)!r} : fichier introuvable.")
+    register()
+    names = {name.upper(): name for name in _sheet_names(source)}
+    try:
+        model = formulas.ExcelModel().loads(str(source)).finish()
+        solution = model.calculate()
+    except XlaeError:
+        raise
+    except Exception as error:  # the engine raises many kinds on files it cannot read
+        raise XlaeError(f"{source.name} : le moteur « formules » ne peut pas évaluer ce classeur "
+                        f"({type(error).__name__} : {error}).") from None
+    result: dict[str, Any] = {}
+    for key, value in solution.items():
+        text = str(key)
+        if "!" not in text or ":" in text.split("!")[-1]:
+            continue
+        sheet, cell = text.rsplit("!", 1)
+        sheet = sheet.strip("'")
+        if "]" in sheet:
+            sheet = sheet.split("]", 1)[1]
+        result[f"{names.get(sheet.upper(), sheet)}!{cell}"] = _plain_result(value)
+    return result

@@ -1,0 +1,343 @@
+"""Generate the template workbook with openpyxl, byte-for-byte reproducibly.
+
+Why: the committed template must be exactly what ``xlae modele`` writes, so a
+test can regenerate it and compare bytes. openpyxl stamps the current time in
+docProps/core.xml and in every zip entry; both are fixed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
+
+from ..errors import XlaeError
+from ..rates import COLUMNS as RATE_COLUMNS
+from ..rates import get_rates
+from . import layout as L
+from . import synthese as S
+
+FIXED_TIME = dt.datetime(2026, 1, 1)
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TITLE_FONT = Font(bold=True, size=13)
+BOLD = Font(bold=True)
+AMBER_FILL = PatternFill("solid", fgColor="FFD966")
+RED_FILL = PatternFill("solid", fgColor="F4B084")
+INVALID_FILL = PatternFill("solid", fgColor="FFC7CE")
+UNLOCKED = Protection(locked=False)
+
+PARAMETER_HELP = {
+    "activite": ("Activité principale", "Catégorie de votre activité : vente, service_bic, bnc ou bnc_cipav. "
+                 "En activité mixte, la catégorie de chaque recette se choisit dans le livre des recettes."),
+    "nature": ("Nature", "commerciale, artisanale ou liberale ; vide : déduite de l'activité. Sert à la CFP "
+               "et à la TFC. Laissez vide en activité mixte BIC + BNC."),
+    "date_creation": ("Date de création", "Date de début d'activité (JJ/MM/AAAA). Plafond proratisé "
+                      "l'année de création, durée de l'ACRE, première déclaration."),
+    "acre": ("ACRE", "oui ou non : taux de cotisations réduit jusqu'à la fin du 3e trimestre civil suivant "
+             "le début d'activité."),
+    "versement_liberatoire": ("Versement libératoire", "oui ou non : impôt sur le revenu payé avec les "
+                              "cotisations (option à faire auprès de l'URSSAF)."),
+    "periodicite": ("Périodicité des déclarations", "mensuelle ou trimestrielle (choisie auprès de l'URSSAF)."),
+    "zone": ("Zone", "metropole, drom (Guadeloupe, Martinique, Guyane, La Réunion) ou mayotte."),
+    "departement": ("Département", "Numéro du département (57, 67, 68 : TFC d'Alsace-Moselle pour les "
+                    "artisans) ; facultatif."),
+    "annee": ("Année affichée", "Année dont la feuille Synthèse fait le bilan (ex. 2026)."),
+    "ca_annee_precedente": ("CA de l'année précédente", "Facultatif : vide, il est calculé depuis le livre "
+                            "des recettes (tolérance de dépassement, TVA, compte dédié). Rempli, il est "
+                            "attribué à l'activité principale."),
+}
+RECETTES_WIDTHS = {"date": 14, "reference": 18, "client": 26, "nature": 34, "categorie": 14, "montant": 16,
+                   "mode": 16, "observations": 30, "cle_import": 14}
+ACHATS_WIDTHS = {"date": 14, "reference": 18, "fournisseur": 26, "nature": 34, "montant": 16, "mode": 16,
+                 "observations": 30, "cle_import": 14}
+
+
+def default_year() -> int:
+    """Year shown by a fresh template: the latest year of the ceilings in the rates sheet."""
+    return max(r.date_effet.year for r in get_rates().rows if r.parametre == "plafond_ca")
+
+
+def build_workbook(parametres: dict[str, Any] | None = None) -> Workbook:
+    """The template as an openpyxl workbook (parameters may be pre-filled)."""
+    wb = Workbook()
+    wb.properties.creator = "xlae"
+    wb.properties.lastModifiedBy = "xlae"
+    wb.properties.title = "Livres et synthèse du micro-entrepreneur"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    values = {"acre": "non", "versement_liberatoire": "non", "periodicite": "mensuelle", "zone": "metropole",
+              "annee": default_year()}
+    values.update(parametres or {})
+    _parametres(wb.active, values)
+    for name in L.PARAMETER_NAMES:
+        wb.defined_names[name] = DefinedName(name, attr_text=L.parameter_ref(name))
+    _ledger(wb.create_sheet(L.SHEET_RECETTES), L.RECETTES_COLUMNS, RECETTES_WIDTHS, True)
+    _ledger(wb.create_sheet(L.SHEET_ACHATS), L.ACHATS_COLUMNS, ACHATS_WIDTHS, False)
+    _synthese(wb.create_sheet(L.SHEET_SYNTHESE))
+    _baremes(wb.create_sheet(L.SHEET_BAREMES))
+    return wb
+
+
+def _parametres(ws, values: dict[str, Any]) -> None:
+    ws.title = L.SHEET_PARAMETRES
+    for col, title in zip("ABC", ("Paramètre", "Valeur", "Aide")):
+        cell = ws[f"{col}{L.HEADER_ROW}"]
+        cell.value, cell.font, cell.fill = title, BOLD, HEADER_FILL
+    lists = {"activite": L.CATEGORIES, "nature": L.NATURES, "acre": L.YES_NO, "versement_liberatoire": L.YES_NO,
+             "periodicite": L.PERIODICITES, "zone": L.ZONES}
+    for name in L.PARAMETER_NAMES:
+        ref = L.PARAMETER_CELLS[name]
+        row = int(ref[1:])
+        label, help_text = PARAMETER_HELP[name]
+        ws[f"A{row}"] = label
+        ws[f"C{row}"] = help_text
+        ws[f"C{row}"].alignment = Alignment(wrap_text=True, vertical="top")
+        cell = ws[ref]
+        cell.value = values.get(name)
+        cell.protection = UNLOCKED
+        cell.fill = PatternFill("solid", fgColor="FFF2CC")
+        if name in lists:
+            dv = DataValidation(type="list", formula1='"' + ",".join(lists[name]) + '"', allow_blank=True,
+                                showErrorMessage=True, errorTitle="Valeur refusée",
+                                error="Choisissez une valeur de la liste : " + ", ".join(lists[name]) + ".")
+        elif name == "date_creation":
+            dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True,
+                                showErrorMessage=True, errorTitle="Date attendue",
+                                error="Saisissez une date (JJ/MM/AAAA).")
+            cell.number_format = S.DATE
+        elif name == "annee":
+            dv = DataValidation(type="whole", operator="between", formula1="1900", formula2="9999",
+                                showErrorMessage=True, errorTitle="Année attendue",
+                                error="Saisissez une année sur quatre chiffres (ex. 2026).")
+        elif name == "ca_annee_precedente":
+            dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                showErrorMessage=True, errorTitle="Montant attendu",
+                                error="Saisissez un montant en euros, positif ou nul, ou laissez vide.")
+            cell.number_format = S.MONEY
+        else:
+            dv = None
+        if dv is not None:
+            ws.add_data_validation(dv)
+            dv.add(ref)
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 18
+    ws.column_dimensions["C"].width = 90
+    ws.freeze_panes = "A2"
+    ws.protection.sheet = True
+    _page(ws, landscape=True)
+
+
+def _ledger(ws, columns: tuple[L.Column, ...], widths: dict[str, int], with_category: bool) -> None:
+    for col in columns:
+        cell = ws[f"{col.letter}{L.HEADER_ROW}"]
+        cell.value, cell.font, cell.fill = col.title, BOLD, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        dim = ws.column_dimensions[col.letter]
+        dim.width = widths[col.key]
+        if col.key == "date":
+            dim.number_format = S.DATE
+        elif col.key == "montant":
+            dim.number_format = S.MONEY
+    first, last = L.FIRST_DATA_ROW, L.LAST_DATA_ROW
+    letter = {c.key: c.letter for c in columns}
+    area = f"{letter['date']}{first}:{letter['date']}{last}"
+    dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True, showErrorMessage=True,
+                        errorStyle="warning", errorTitle="Date attendue",
+                        error="Saisissez une date (JJ/MM/AAAA) : un texte n'est pas compté dans la synthèse.")
+    ws.add_data_validation(dv)
+    dv.add(area)
+    amount = f"{letter['montant']}{first}:{letter['montant']}{last}"
+    dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                        showErrorMessage=True, errorStyle="warning", errorTitle="Montant attendu",
+                        error="Saisissez un montant en euros, positif ou nul : un texte n'est pas compté.")
+    ws.add_data_validation(dv)
+    dv.add(amount)
+    modes = DataValidation(type="list", formula1='"' + ",".join(L.PAYMENT_MODES) + '"', allow_blank=True,
+                           showErrorMessage=True, errorStyle="warning", errorTitle="Mode de règlement",
+                           error="Choisissez un mode de la liste (espèces à part).")
+    ws.add_data_validation(modes)
+    modes.add(f"{letter['mode']}{first}:{letter['mode']}{last}")
+    last_letter = columns[-1].letter
+    used = f'COUNTA(${columns[0].letter}{first}:${last_letter}{first})>0'
+    bad = [f"NOT(ISNUMBER(${letter['date']}{first}))", f"NOT(ISNUMBER(${letter['montant']}{first}))",
+           f"${letter['montant']}{first}<0"]
+    if with_category:
+        cats = DataValidation(type="list", formula1='"' + ",".join(L.CATEGORIES) + '"', allow_blank=True,
+                              showErrorMessage=True, errorTitle="Catégorie",
+                              error="Catégorie : " + ", ".join(L.CATEGORIES) + ".")
+        ws.add_data_validation(cats)
+        cats.add(f"{letter['categorie']}{first}:{letter['categorie']}{last}")
+        cell = f"${letter['categorie']}{first}"
+        bad.append("AND(" + ",".join(f'{cell}<>"{code}"' for code in L.CATEGORIES) + ")")
+    ws.conditional_formatting.add(f"A{first}:{last_letter}{last}",
+                                  FormulaRule(formula=[f"AND({used},OR({','.join(bad)}))"], fill=INVALID_FILL))
+    ws.freeze_panes = f"A{first}"
+    ws.auto_filter.ref = f"A{L.HEADER_ROW}:{last_letter}{L.HEADER_ROW}"
+    ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
+    _page(ws, landscape=True)
+
+
+def _synthese(ws) -> None:
+    for ref, text in S.static_cells().items():
+        ws[ref] = text
+    ws["A1"].font = TITLE_FONT
+    for ref in S.static_cells():
+        row = int("".join(ch for ch in ref if ch.isdigit()))
+        if row in (S.MONTH_HEADER, S.QUARTER_HEADER) or ref.endswith(str(S.MONTH_TOTAL)) and ref[0] == "A":
+            ws[ref].font = BOLD
+            ws[ref].fill = HEADER_FILL
+            ws[ref].alignment = Alignment(wrap_text=True, vertical="center")
+    for row in (4, S.ROW_PREV_CAT - 1, S.ROW_TVA - 1, S.ROW_ABATTEMENT - 1, S.ROW_COMPTE_SEUIL - 1,
+                S.ROW_CHECKS - 1, S.MONTH_HEADER - 1, S.QUARTER_HEADER - 1):
+        ws[f"A{row}"].font = BOLD
+    for cell in S.summary_cells():
+        target = ws[cell.ref]
+        target.value = cell.formula
+        target.number_format = cell.number_format
+        if cell.kind == "text":
+            target.alignment = Alignment(wrap_text=False)
+    for row in (S.MONTH_TOTAL, S.QUARTER_TOTAL):
+        for col in "ABCDEFGHIJKL":
+            ws[f"{col}{row}"].font = BOLD
+    shares = [f"B{S.ROW_PART_VENTE}:B{S.ROW_PART}", f"B{S.ROW_TVA_PART}"]
+    for area in shares:
+        ws.conditional_formatting.add(area, CellIsRule(operator="greaterThanOrEqual", formula=[str(S.ALERT_RED)],
+                                                       fill=RED_FILL, stopIfTrue=True))
+        ws.conditional_formatting.add(area, CellIsRule(operator="between",
+                                                       formula=[str(S.ALERT_AMBER), str(S.ALERT_RED)],
+                                                       fill=AMBER_FILL))
+    first, last = S.MONTH_FIRST, S.MONTH_FIRST + 11
+    ws.conditional_formatting.add(f"O{first}:O{last}", FormulaRule(
+        formula=[f"AND(ISNUMBER(P{first}),O{first}>=P{first}*{S.ALERT_RED})"], fill=RED_FILL, stopIfTrue=True))
+    ws.conditional_formatting.add(f"O{first}:O{last}", FormulaRule(
+        formula=[f"AND(ISNUMBER(P{first}),O{first}>=P{first}*{S.ALERT_AMBER})"], fill=AMBER_FILL))
+    ws.conditional_formatting.add(f"B{S.ROW_CHECKS}:B{S.ROW_INVALID_TOTAL}",
+                                  CellIsRule(operator="greaterThan", formula=["0"], fill=RED_FILL))
+    ws.conditional_formatting.add(f"B{S.ROW_DEPASSEMENT}", FormulaRule(
+        formula=[f'ISNUMBER(SEARCH("passement",B{S.ROW_DEPASSEMENT}))'], fill=RED_FILL))
+    ws.column_dimensions["A"].width = 46
+    ws.column_dimensions["B"].width = 18
+    for col in "CDEFGHIJKLNOP":
+        ws.column_dimensions[col].width = 15
+    ws.column_dimensions["M"].width = 17
+    ws.row_dimensions[S.MONTH_HEADER].height = 45
+    ws.row_dimensions[S.QUARTER_HEADER].height = 30
+    chart = LineChart()
+    chart.title = "CA cumulé et plafond proratisé"
+    chart.y_axis.title = "€"
+    chart.x_axis.title = "Mois"
+    chart.x_axis.number_format = S.MONTH
+    chart.height, chart.width = 9, 18
+    data = Reference(ws, min_col=15, max_col=16, min_row=S.MONTH_HEADER, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    ws.add_chart(chart, "D4")
+    ws.freeze_panes = "B3"
+    ws.protection.sheet = True
+    ws.print_area = f"A1:P{S.QUARTER_TOTAL}"
+    _page(ws, landscape=True)
+
+
+def _baremes(ws) -> None:
+    rates = get_rates()
+    if len(rates.rows) + 1 > S.BAREMES_LAST:
+        raise XlaeError(f"Barème : {len(rates.rows)} lignes, la feuille {L.SHEET_BAREMES} du modèle en prévoit "
+                        f"au plus {S.BAREMES_LAST - 1}.")
+    for i, name in enumerate(RATE_COLUMNS, start=1):
+        cell = ws.cell(L.HEADER_ROW, i, name)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    for r, rate in enumerate(rates.rows, start=L.FIRST_DATA_ROW):
+        values = (rate.parametre, rate.categorie, rate.zone, rate.date_effet, float(rate.valeur), rate.unite,
+                  rate.statut, rate.source_titre, rate.source_url, rate.verifie_le, rate.note)
+        for i, value in enumerate(values, start=1):
+            cell = ws.cell(r, i, value)
+            if isinstance(value, dt.date):
+                cell.number_format = S.DATE
+    widths = (28, 16, 12, 12, 12, 8, 12, 50, 50, 12, 60)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:K{len(rates.rows) + 1}"
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+    _page(ws, landscape=True)
+
+
+def _page(ws, landscape: bool) -> None:
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.oddFooter.center.text = "&A — page &P / &N"
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The xlsx bytes, identical for identical content (no clock anywhere)."""
+    buffer = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    # ExcelWriter (unlike save_workbook) keeps our fixed modification time; the zip entries
+    # still carry the clock, so they are copied with one fixed timestamp.
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(entry.filename))
+    return fixed.getvalue()
+
+
+def write_new_file(path: str | os.PathLike[str], data: bytes, force: bool = False) -> Path:
+    """Write atomically (temp file in the same folder + os.replace); refuse to replace unless ``force``."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise XlaeError(f"--sortie : le fichier {str(target)!r} existe déjà ; choisissez un autre nom ou "
+                        "ajoutez --force pour le remplacer.", "--sortie")
+    if target.exists() and target.is_dir():
+        raise XlaeError(f"--sortie : {str(target)!r} est un dossier ; indiquez un nom de fichier .xlsx.", "--sortie")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise XlaeError(f"--sortie : le dossier {str(folder)!r} n'existe pas.", "--sortie")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise XlaeError(f"--sortie : impossible d'écrire dans {str(folder)!r} ({error.strerror}).",
+                        "--sortie") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+    return target
+
+
+def fill_ledger(wb: Workbook, sheet: str, rows: Iterable[dict[str, Any]]) -> None:
+    """Append ledger rows (dicts keyed by layout column keys) from the first data row."""
+    columns = L.RECETTES_COLUMNS if sheet == L.SHEET_RECETTES else L.ACHATS_COLUMNS
+    ws = wb[sheet]
+    for r, row in enumerate(rows, start=L.FIRST_DATA_ROW):
+        for col in columns:
+            value = row.get(col.key)
+            if value is not None:
+                ws[f"{col.letter}{r}"] = value

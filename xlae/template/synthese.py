@@ -1,0 +1,872 @@
+"""The summary sheet (Synthèse), described once: each formula cell with its Python twin.
+
+Why: the template's formulas and the batch's values must never drift apart.
+Every formula cell of Synthèse is one ``SummaryCell``: its address, French label,
+the exact Excel formula the generator writes, and a ``compute`` that produces the
+same value from the parameters and the ledgers with the xlae rules (the AE_*
+cells call ``xlae.udfs`` directly, so they return the same "Erreur : …" texts).
+
+Value conventions of ``evaluate`` (and of ``compute``):
+- amounts, shares, counts: ``float`` (amounts already rounded to the cent, as the
+  formulas do with ROUND);
+- date cells (``kind == "date"``): ``datetime.date``; ``excel_value`` turns one into
+  the Excel serial number a formula engine shows;
+- texts (statuses, messages, blanks produced by ``IF(…,"")``): ``str``.
+
+Ledger rows: a row is *used* when any of its cells is not blank; a used row is
+*valid* when its date is a number (an Excel date), its amount a number ≥ 0 and
+(receipts) its category one of ``layout.CATEGORIES`` (case-insensitive, as Excel's
+``=``). Only valid rows are summed; the others are counted on the summary, with
+empty rows left between used rows. A date typed as text is invalid everywhere:
+the formulas test ``ISNUMBER`` (SUMIFS would accept it in some engines), so
+sums are SUMPRODUCTs with explicit type guards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from .. import udfs
+from ..errors import XlaeError
+from ..rates import get_rates
+from ..rules.money import ZERO, cents, to_decimal
+from . import layout as L
+
+# Number formats (Excel codes, also understood by LibreOffice).
+MONEY = '#,##0.00" €"'
+PERCENT = "0.0%"
+DATE = "DD/MM/YYYY"
+MONTH = "MM/YYYY"
+COUNT = "0"
+GENERAL = "General"
+
+# Alert levels of the conditional formatting (share of a ceiling or threshold):
+# a user-interface choice, not a legal figure.
+ALERT_AMBER = 0.8
+ALERT_RED = 1.0
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+FIRST, LAST = L.FIRST_DATA_ROW, L.LAST_DATA_ROW
+CODES = L.CATEGORIES  # vente, service_bic, bnc, bnc_cipav (order of every CA block)
+CODE_LABELS = {"vente": "ventes", "service_bic": "services BIC", "bnc": "BNC", "bnc_cipav": "BNC Cipav"}
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+             "octobre", "novembre", "décembre")
+
+# --- Where things are on the sheet -------------------------------------------------------
+ROW_YEAR = 2
+ROW_CA = 5                 # B5 total CA of the year, B6:B9 per category, C6:C9 effective codes
+ROW_CA_CAT = 6
+ROW_SERVICES = 10
+ROW_PLAFOND_VENTE, ROW_PLAFOND_SERVICES = 11, 12
+ROW_PART_VENTE, ROW_PART_SERVICES, ROW_PART, ROW_RESTE, ROW_DEPASSEMENT = 13, 14, 15, 16, 17
+ROW_PREV_CAT, ROW_PREV_TOTAL, ROW_PREV_ORIGIN = 19, 23, 24
+ROW_TVA, ROW_TVA_SEUILS, ROW_TVA_PART = 26, 27, 31
+ROW_ABATTEMENT, ROW_REVENU, ROW_ACHATS, ROW_COTIS, ROW_CFP_TFC, ROW_VL, ROW_TOTAL_PAYER = 33, 34, 35, 36, 37, 38, 39
+ROW_RESULTAT, ROW_REGIME = 40, 41
+ROW_COMPTE_SEUIL, ROW_COMPTE = 43, 44
+ROW_CHECKS = 46            # 46..56 detail, 57 total
+ROW_INVALID_TOTAL = 57
+MONTH_HEADER = 60
+MONTH_FIRST = 61           # 61..72 = January..December
+MONTH_TOTAL = 73
+QUARTER_HEADER = 76
+QUARTER_FIRST = 77         # 77..80
+QUARTER_TOTAL = 81
+
+# Monthly table columns.
+MONTH_COLUMNS = {
+    "mois": "A", "fin": "B", "vente": "C", "service_bic": "D", "bnc": "E", "bnc_cipav": "F",
+    "ca": "G", "cotisations": "H", "cfp": "I", "tfc": "J", "vl": "K", "total": "L",
+    "echeance": "M", "a_payer": "N", "ca_cumule": "O", "plafond": "P",
+}
+QUARTER_COLUMNS = {"trimestre": "A", "debut": "B", "vente": "C", "service_bic": "D", "bnc": "E",
+                   "bnc_cipav": "F", "ca": "G", "achats": "H", "a_payer": "I"}
+
+# Cells a report reads (issue 6).
+KEY_CELLS = {
+    "annee": f"B{ROW_YEAR}", "ca_annee": f"B{ROW_CA}", "plafond_vente": f"B{ROW_PLAFOND_VENTE}",
+    "plafond_services": f"B{ROW_PLAFOND_SERVICES}", "part_plafond": f"B{ROW_PART}",
+    "reste_plafond": f"B{ROW_RESTE}", "statut_plafond": f"B{ROW_DEPASSEMENT}", "statut_tva": f"B{ROW_TVA}",
+    "part_seuil_tva": f"B{ROW_TVA_PART}", "revenu": f"B{ROW_REVENU}", "achats": f"B{ROW_ACHATS}",
+    "total_a_payer": f"B{ROW_TOTAL_PAYER}", "resultat_reel": f"B{ROW_RESULTAT}",
+    "compte_dedie": f"B{ROW_COMPTE}", "lignes_invalides": f"B{ROW_INVALID_TOTAL}",
+}
+
+
+def _rng(sheet: str, col: str) -> str:
+    return f"{sheet}!${col}${FIRST}:${col}${LAST}"
+
+
+def _rec(key: str) -> str:
+    return _rng(L.SHEET_RECETTES, L.column(L.RECETTES_COLUMNS, key).letter)
+
+
+def _ach(key: str) -> str:
+    return _rng(L.SHEET_ACHATS, L.column(L.ACHATS_COLUMNS, key).letter)
+
+
+RA, RE, RF = _rec("date"), _rec("categorie"), _rec("montant")
+AA, AE = _ach("date"), _ach("montant")
+BAREMES_LAST = 1 + 400  # room for the rates sheet rows on Barèmes (checked by the generator)
+
+
+def _baremes(col: str) -> str:
+    return f"'{L.SHEET_BAREMES}'!${col}$2:${col}${BAREMES_LAST}"
+
+
+# --- Public description ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the batch reads from a workbook: raw cell values (None for empty cells)."""
+
+    parametres: dict[str, Any]   # keys = layout.PARAMETER_NAMES
+    recettes: pd.DataFrame       # columns = keys of layout.RECETTES_COLUMNS + "row" (sheet row number)
+    achats: pd.DataFrame         # columns = keys of layout.ACHATS_COLUMNS + "row"
+
+
+@dataclass(frozen=True)
+class SummaryCell:
+    """One formula cell of Synthèse."""
+
+    ref: str
+    label: str
+    formula: str
+    number_format: str
+    kind: str  # money | share | count | date | text | year
+    compute: Callable[["_Context"], Any] = field(repr=False, compare=False)
+
+
+@lru_cache(maxsize=1)
+def _description() -> tuple[tuple[SummaryCell, ...], dict[str, str]]:
+    builder = _Builder()
+    builder.build()
+    return tuple(builder.cells), builder.static
+
+
+def summary_cells() -> list[SummaryCell]:
+    """Every formula cell of Synthèse, in sheet order of construction."""
+    return list(_description()[0])
+
+
+def static_cells() -> dict[str, str]:
+    """Fixed texts of Synthèse (titles, labels, headers, codes): ref -> text."""
+    return dict(_description()[1])
+
+
+def evaluate(inputs: Inputs) -> dict[str, Any]:
+    """ref -> value of every formula cell of Synthèse, without any formula engine."""
+    context = _Context(inputs)
+    return {cell.ref: context[cell.ref] for cell in summary_cells()}
+
+
+def excel_value(value: Any) -> Any:
+    """The value a formula engine shows for an ``evaluate`` value (dates as serial numbers)."""
+    if isinstance(value, dt.datetime):
+        return (value - EXCEL_EPOCH).total_seconds() / 86400
+    if isinstance(value, dt.date):
+        return float((value - EXCEL_EPOCH.date()).days)
+    return value
+
+
+_REF = re.compile(r"(?<![A-Za-z_!'])\$?([A-Z]{1,2})\$?(\d+)(?::\$?([A-Z]{1,2})\$?(\d+))?(?![\w(!])")
+_STRINGS = re.compile(r'"(?:[^"]|"")*"')
+_SHEET_REF = re.compile(r"(?:'[^']+'|[A-Za-z_][\w.]*)!\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?")
+
+
+def references(formula: str) -> set[str]:
+    """Cells of Synthèse a formula reads (ranges expanded; other sheets and names left out)."""
+    text = _SHEET_REF.sub(" ", _STRINGS.sub('""', formula))
+    found: set[str] = set()
+    for match in _REF.finditer(text):
+        c1, r1, c2, r2 = match.groups()
+        if c2 is None:
+            found.add(f"{c1}{r1}")
+            continue
+        for col in range(_col_index(c1), _col_index(c2) + 1):
+            for row in range(int(r1), int(r2) + 1):
+                found.add(f"{_col_letter(col)}{row}")
+    return found
+
+
+def ae_dependent_refs() -> set[str]:
+    """Cells that call an AE_* function or read (transitively) one that does.
+
+    Without xlwings (LibreOffice, a phone) these show #NAME? or a value computed
+    from #NAME?; every other formula cell is native and computes everywhere.
+    """
+    cells = summary_cells()
+    dependent = {c.ref for c in cells if "AE_" in _STRINGS.sub('""', c.formula)}
+    readers = {c.ref: references(c.formula) for c in cells}
+    changed = True
+    while changed:
+        changed = False
+        for ref, reads in readers.items():
+            if ref not in dependent and reads & dependent:
+                dependent.add(ref)
+                changed = True
+    return dependent
+
+
+def _col_index(letters: str) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index
+
+
+def _col_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- Evaluation context ----------------------------------------------------------------------
+
+
+def _blank(value: Any) -> bool:
+    return (value is None or value is pd.NaT or (isinstance(value, str) and value == "")
+            or (isinstance(value, float) and math.isnan(value)))
+
+
+def _number(value: Any) -> float:
+    """What ISNUMBER accepts, as a float (dates as serials); NaN otherwise."""
+    if _blank(value) or isinstance(value, (bool, np.bool_, str)):
+        return math.nan
+    if isinstance(value, dt.datetime):
+        return (value.replace(tzinfo=None) - EXCEL_EPOCH).total_seconds() / 86400
+    if isinstance(value, dt.date):
+        return float((value - EXCEL_EPOCH.date()).days)
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    if isinstance(value, (int, float, Decimal, np.integer, np.floating)):
+        number = float(value)
+        return number if math.isfinite(number) else math.nan
+    return math.nan
+
+
+def _is_number(value: Any) -> bool:
+    return not math.isnan(_number(value))
+
+
+def _text_eq(value: Any, text: str) -> bool:
+    """Excel's case-insensitive ``cell = "text"`` (an empty cell equals "")."""
+    if _blank(value):
+        return text == ""
+    return isinstance(value, str) and value.lower() == text.lower()
+
+
+def _serial(day: dt.date) -> float:
+    return float((day - EXCEL_EPOCH.date()).days)
+
+
+def _money(amounts: np.ndarray) -> float:
+    """Exact sum of cell amounts, rounded half up to the cent (ROUND(…;2))."""
+    return float(cents(sum((to_decimal(float(a)) for a in amounts), ZERO)))
+
+
+class _Ledger:
+    """A ledger as arrays: serial dates, amounts, categories, used rows (sheet rows FIRST..LAST)."""
+
+    def __init__(self, frame: pd.DataFrame, columns: tuple[L.Column, ...], with_category: bool) -> None:
+        keys = [c.key for c in columns]
+        if frame is None or len(frame) == 0:
+            frame = pd.DataFrame({k: [] for k in keys + ["row"]})
+        missing = [k for k in keys + ["row"] if k not in frame.columns]
+        if missing:
+            raise XlaeError(f"livre : colonnes manquantes dans les données lues : {', '.join(missing)}.")
+        rows = frame["row"].to_numpy()
+        keep = np.array([FIRST <= int(r) <= LAST for r in rows], dtype=bool)
+        frame = frame.loc[keep]
+        self.rows = frame["row"].to_numpy(dtype=np.int64)
+        cells = {k: frame[k].to_numpy(dtype=object) for k in keys}
+        self.used = np.zeros(len(frame), dtype=bool)
+        for k in keys:
+            self.used |= np.array([not _blank(v) for v in cells[k]], dtype=bool)
+        self.date = np.array([_number(v) for v in cells["date"]], dtype=float)
+        self.amount = np.array([_number(v) for v in cells["montant"]], dtype=float)
+        self.date_ok = ~np.isnan(self.date)
+        with np.errstate(invalid="ignore"):
+            self.amount_ok = ~np.isnan(self.amount) & (self.amount >= 0)
+        if with_category:
+            self.category = np.array([v.lower() if isinstance(v, str) else None for v in cells["categorie"]],
+                                     dtype=object)
+            self.category_ok = np.isin(self.category, list(CODES))
+        else:
+            self.category = np.full(len(frame), None, dtype=object)
+            self.category_ok = np.ones(len(frame), dtype=bool)
+        self.valid = self.date_ok & self.amount_ok & self.category_ok
+
+    def total(self, start: float, end: float, category: str | None = None) -> float:
+        """ROUND(SUMPRODUCT(valid × start ≤ date < end [× category], amount); 2)."""
+        mask = self.date_ok & self.amount_ok & (self.date >= start) & (self.date < end)
+        if category is not None:
+            mask &= self.category == category
+        return _money(self.amount[mask])
+
+    def count(self, mask: np.ndarray) -> float:
+        return float(np.count_nonzero(self.used & mask))
+
+    def empty_between(self) -> float:
+        if not self.used.any():
+            return 0.0
+        last = int(self.rows[self.used].max())
+        return float(max(0, last - (FIRST - 1) - int(np.count_nonzero(self.used))))
+
+
+class _Context:
+    """Values of the summary cells, computed on demand (each cell once)."""
+
+    def __init__(self, inputs: Inputs) -> None:
+        self.params = {name: (None if _blank(v) else v) for name, v in (inputs.parametres or {}).items()}
+        for name in L.PARAMETER_NAMES:
+            self.params.setdefault(name, None)
+        self.annee = _check_year(self.params["annee"])
+        self.recettes = _Ledger(inputs.recettes, L.RECETTES_COLUMNS, True)
+        self.achats = _Ledger(inputs.achats, L.ACHATS_COLUMNS, False)
+        self._cells = {cell.ref: cell for cell in summary_cells()}
+        self._values: dict[str, Any] = {}
+
+    def p(self, name: str) -> Any:
+        return self.params[name]
+
+    def __getitem__(self, ref: str) -> Any:
+        if ref not in self._values:
+            self._values[ref] = self._cells[ref].compute(self)
+        return self._values[ref]
+
+    def num(self, ref: str) -> float:
+        """A cell used in arithmetic: must be a number (else the formula would show #VALUE!)."""
+        value = self[ref]
+        if isinstance(value, dt.date):
+            return _number(value)
+        if not isinstance(value, (int, float)):
+            raise XlaeError(f"Synthèse!{ref} : valeur {value!r} non numérique (#VALUE! dans le tableur).")
+        return float(value)
+
+    def block(self, top_left: str, bottom_right: str) -> list[list[Any]]:
+        """A range of summary cells as rows of values, as a formula engine hands it to a function."""
+        c1, r1 = re.fullmatch(r"([A-Z]+)(\d+)", top_left).groups()
+        c2, r2 = re.fullmatch(r"([A-Z]+)(\d+)", bottom_right).groups()
+        return [[self[f"{_col_letter(c)}{r}"] for c in range(_col_index(c1), _col_index(c2) + 1)]
+                for r in range(int(r1), int(r2) + 1)]
+
+
+def _check_year(value: Any) -> int:
+    where = f"{L.SHEET_PARAMETRES}!{L.PARAMETER_CELLS['annee']} (annee)"
+    if value is None:
+        raise XlaeError(f"{where} : vide ; indiquez l'année à afficher (ex. 2026).", "annee")
+    number = _number(value) if not isinstance(value, str) else (float(value) if value.strip().isdigit() else math.nan)
+    if math.isnan(number) or not number.is_integer() or not 1900 <= number <= 9999 or isinstance(value, dt.date):
+        raise XlaeError(f"{where} : valeur {value!r} refusée ; une année sur quatre chiffres (ex. 2026).", "annee")
+    return int(number)
+
+
+def _year_bounds(year: int) -> tuple[float, float]:
+    return _serial(dt.date(year, 1, 1)), _serial(dt.date(year + 1, 1, 1))
+
+
+# --- The description itself ------------------------------------------------------------------
+
+
+class _Builder:
+    """Builds the cells; each ``add`` pairs a formula with the Python that mirrors it."""
+
+    def __init__(self) -> None:
+        self.cells: list[SummaryCell] = []
+        self.static: dict[str, str] = {}
+
+    def add(self, ref: str, label: str, formula: str, number_format: str, kind: str,
+            compute: Callable[[_Context], Any]) -> None:
+        self.cells.append(SummaryCell(ref, label, formula, number_format, kind, compute))
+
+    def text(self, ref: str, text: str) -> None:
+        self.static[ref] = text
+
+    def build(self) -> None:
+        self._header()
+        self._ceiling()
+        self._previous_year()
+        self._vat()
+        self._result()
+        self._bank_account()
+        self._checks()
+        self._months()
+        self._quarters()
+
+    # Top of the sheet ---------------------------------------------------------------------
+    def _header(self) -> None:
+        self.text("A1", "Synthèse de l'année — micro-entreprise")
+        self.text(f"A{ROW_YEAR}", "Année affichée (modifiable dans Paramètres)")
+        self.add(f"B{ROW_YEAR}", "Année affichée", "=annee", "0", "year", lambda c: float(c.annee))
+        self.text("A3", "Montants en euros, CA encaissé d'après le livre des recettes. Les cellules AE_* "
+                        "demandent Excel avec xlwings, ou la commande « xlae recalculer ».")
+
+    def _ceiling(self) -> None:
+        self.text("A4", "Chiffre d'affaires et plafond du régime micro")
+        self.text("C4", "Catégorie retenue")
+        self.add(f"B{ROW_CA}", "CA encaissé de l'année", f"=G{MONTH_TOTAL}", MONEY, "money",
+                 lambda c: c[f"G{MONTH_TOTAL}"])
+        self.text(f"A{ROW_CA}", "CA encaissé de l'année")
+        for i, code in enumerate(CODES):
+            row = ROW_CA_CAT + i
+            col = MONTH_COLUMNS[code]
+            label = f"dont {CODE_LABELS[code]} ({code})"
+            self.text(f"A{row}", label)
+            self.add(f"B{row}", label, f"={col}{MONTH_TOTAL}", MONEY, "money",
+                     lambda c, ref=f"{col}{MONTH_TOTAL}": c[ref])
+            prev = ROW_PREV_CAT + i
+            self.add(f"C{row}", f"Catégorie retenue ({code})",
+                     f'=IF(OR(B{row}>0,B{prev}>0,AND(B{ROW_CA}+B{ROW_PREV_TOTAL}=0,activite="{code}")),"{code}","")',
+                     GENERAL, "text", lambda c, row=row, prev=prev, code=code: code if (
+                         c.num(f"B{row}") > 0 or c.num(f"B{prev}") > 0
+                         or (c.num(f"B{ROW_CA}") + c.num(f"B{ROW_PREV_TOTAL}") == 0
+                             and _text_eq(c.p("activite"), code))) else "")
+        self.text(f"A{ROW_SERVICES}", "CA de prestations de services (services BIC + BNC)")
+        self.add(f"B{ROW_SERVICES}", "CA de prestations de services", "=ROUND(B7+B8+B9,2)", MONEY, "money",
+                 lambda c: float(cents(to_decimal(c.num("B7") + c.num("B8") + c.num("B9")))))
+        for row, code, label in ((ROW_PLAFOND_VENTE, "vente", "Plafond ventes (CA global), proratisé"),
+                                 (ROW_PLAFOND_SERVICES, "service_bic", "Plafond prestations de services, proratisé")):
+            self.text(f"A{row}", label)
+            self.add(f"B{row}", label, f'=AE_PLAFOND("{code}",annee,date_creation)', MONEY, "money",
+                     lambda c, code=code: udfs.ae_plafond(code, c.p("annee"), c.p("date_creation")))
+
+        def vente_applies(c: _Context) -> bool:
+            return c.num("B6") > 0 or (c.num("B5") == 0 and _text_eq(c.p("activite"), "vente"))
+
+        def services_applies(c: _Context) -> bool:
+            return c.num("B10") > 0 or (c.num("B5") == 0 and not _text_eq(c.p("activite"), "vente"))
+
+        def share(c: _Context, applies: Callable[[_Context], bool], ca: str, ceiling: str) -> Any:
+            if not applies(c):
+                return ""
+            value = c[ceiling]
+            if not isinstance(value, float) or value == 0:
+                return ""
+            return c.num(ca) / value
+
+        vente_test = 'OR(B6>0,AND(B5=0,activite="vente"))'
+        services_test = 'OR(B10>0,AND(B5=0,activite<>"vente"))'
+        self.text(f"A{ROW_PART_VENTE}", "Part du plafond ventes utilisée (CA global)")
+        self.add(f"B{ROW_PART_VENTE}", "Part du plafond ventes utilisée",
+                 f'=IF({vente_test},IFERROR(B5/B11,""),"")', PERCENT, "share",
+                 lambda c: share(c, vente_applies, "B5", "B11"))
+        self.text(f"A{ROW_PART_SERVICES}", "Part du plafond services utilisée (CA de services)")
+        self.add(f"B{ROW_PART_SERVICES}", "Part du plafond services utilisée",
+                 f'=IF({services_test},IFERROR(B10/B12,""),"")', PERCENT, "share",
+                 lambda c: share(c, services_applies, "B10", "B12"))
+        self.text(f"A{ROW_PART}", "Part du plafond utilisée (la plus élevée)")
+        self.add(f"B{ROW_PART}", "Part du plafond utilisée", "=MAX(B13:B14)", PERCENT, "share",
+                 lambda c: max([v for v in (c["B13"], c["B14"]) if isinstance(v, float)], default=0.0))
+
+        def left(c: _Context) -> Any:
+            a, b = c["B13"] != "", c["B14"] != ""
+            if not a and not b:
+                return ""
+            x = c.num("B11") - c.num("B5") if a else c.num("B12") - c.num("B10")
+            y = c.num("B12") - c.num("B10") if b else c.num("B11") - c.num("B5")
+            return float(cents(to_decimal(min(x, y))))
+
+        self.text(f"A{ROW_RESTE}", "Reste avant le plafond (négatif : dépassement)")
+        self.add(f"B{ROW_RESTE}", "Reste avant le plafond",
+                 '=IF(AND(B13="",B14=""),"",ROUND(MIN(IF(B13="",B12-B10,B11-B5),IF(B14="",B11-B5,B12-B10)),2))',
+                 MONEY, "money", left)
+        cat = f"B{ROW_CA_CAT}:B{ROW_CA_CAT + 3}"
+        codes = f"C{ROW_CA_CAT}:C{ROW_CA_CAT + 3}"
+        prev = f"B{ROW_PREV_CAT}:B{ROW_PREV_CAT + 3}"
+
+        def depassement(c: _Context) -> Any:
+            args = [c.block("B6", "B9"), c.block("C6", "C9"), c.p("annee"), c.p("date_creation")]
+            if _is_number(c.p("ca_annee_precedente")) or c.num(f"B{ROW_PREV_TOTAL}") > 0:
+                args.append(c.block(f"B{ROW_PREV_CAT}", f"B{ROW_PREV_CAT + 3}"))
+            return udfs.ae_depassement(*args)
+
+        self.text(f"A{ROW_DEPASSEMENT}", "Situation au regard du plafond")
+        self.add(f"B{ROW_DEPASSEMENT}", "Situation au regard du plafond",
+                 f"=IF(OR(ISNUMBER(ca_annee_precedente),B{ROW_PREV_TOTAL}>0),"
+                 f"AE_DEPASSEMENT({cat},{codes},annee,date_creation,{prev}),"
+                 f"AE_DEPASSEMENT({cat},{codes},annee,date_creation))", GENERAL, "text", depassement)
+
+    def _previous_year(self) -> None:
+        self.text(f"A{ROW_PREV_CAT - 1}", "Année précédente (paramètre « CA de l'année précédente », "
+                                          "sinon livre des recettes)")
+        for i, code in enumerate(CODES):
+            row = ROW_PREV_CAT + i
+            label = f"CA de l'année précédente — {CODE_LABELS[code]}"
+            self.text(f"A{row}", label)
+
+            def compute(c: _Context, code: str = code) -> float:
+                given = c.p("ca_annee_precedente")
+                if _is_number(given):
+                    return _number(given) if _text_eq(c.p("activite"), code) else 0.0
+                start, end = _year_bounds(c.annee - 1)
+                return c.recettes.total(start, end, code)
+
+            self.add(f"B{row}", label,
+                     f'=IF(ISNUMBER(ca_annee_precedente),IF(activite="{code}",ca_annee_precedente,0),'
+                     f'ROUND(SUMPRODUCT(({RE}="{code}")*({RA}>=DATE(annee-1,1,1))*({RA}<DATE(annee,1,1))*({RF}>=0),{RF}),2))', MONEY, "money", compute)
+        self.text(f"A{ROW_PREV_TOTAL}", "CA de l'année précédente")
+        self.add(f"B{ROW_PREV_TOTAL}", "CA de l'année précédente",
+                 f"=ROUND(SUM(B{ROW_PREV_CAT}:B{ROW_PREV_CAT + 3}),2)", MONEY, "money",
+                 lambda c: float(cents(sum((to_decimal(c.num(f"B{ROW_PREV_CAT + i}")) for i in range(4)), ZERO))))
+        self.text(f"A{ROW_PREV_ORIGIN}", "Origine du CA de l'année précédente")
+        self.add(f"B{ROW_PREV_ORIGIN}", "Origine du CA de l'année précédente",
+                 f'=IF(ISNUMBER(ca_annee_precedente),"Paramètres",IF(B{ROW_PREV_TOTAL}>0,'
+                 f'"Livre des recettes","Aucun CA connu"))', GENERAL, "text",
+                 lambda c: "Paramètres" if _is_number(c.p("ca_annee_precedente")) else (
+                     "Livre des recettes" if c.num(f"B{ROW_PREV_TOTAL}") > 0 else "Aucun CA connu"))
+
+    def _vat(self) -> None:
+        self.text(f"A{ROW_TVA - 1}", "TVA : franchise en base (CGI 293 B)")
+        self.text(f"A{ROW_TVA}", "Statut de TVA")
+        self.add(f"B{ROW_TVA}", "Statut de TVA", f"=AE_TVA(B6:B9,B{ROW_PREV_CAT}:B{ROW_PREV_CAT + 3},C6:C9,annee)",
+                 GENERAL, "text", lambda c: udfs.ae_tva(c.block("B6", "B9"),
+                                                        c.block(f"B{ROW_PREV_CAT}", f"B{ROW_PREV_CAT + 3}"),
+                                                        c.block("C6", "C9"), c.p("annee")))
+        seuils = (("vente", False, "Seuil de franchise ventes (CA global)"),
+                  ("vente", True, "Seuil majoré ventes (CA global)"),
+                  ("service_bic", False, "Seuil de franchise services"),
+                  ("service_bic", True, "Seuil majoré services"))
+        for i, (code, majore, label) in enumerate(seuils):
+            row = ROW_TVA_SEUILS + i
+            self.text(f"A{row}", label)
+            self.add(f"B{row}", label, f'=AE_TVA_SEUIL("{code}",annee,{"TRUE" if majore else "FALSE"})',
+                     MONEY, "money", lambda c, code=code, majore=majore: udfs.ae_tva_seuil(code, c.p("annee"), majore))
+
+        def vat_share(c: _Context) -> float:
+            def part(applies: bool, ca: str, seuil: str) -> float:
+                if not applies:
+                    return 0.0
+                value = c[seuil]
+                return c.num(ca) / value if isinstance(value, float) and value else 0.0
+            vente = c.num("B6") > 0 or (c.num("B5") == 0 and _text_eq(c.p("activite"), "vente"))
+            services = c.num("B10") > 0 or (c.num("B5") == 0 and not _text_eq(c.p("activite"), "vente"))
+            return max(part(vente, "B5", f"B{ROW_TVA_SEUILS}"), part(services, "B10", f"B{ROW_TVA_SEUILS + 2}"))
+
+        self.text(f"A{ROW_TVA_PART}", "Part du seuil de franchise utilisée (la plus élevée)")
+        self.add(f"B{ROW_TVA_PART}", "Part du seuil de franchise utilisée",
+                 f'=MAX(IF(OR(B6>0,AND(B5=0,activite="vente")),IFERROR(B5/B{ROW_TVA_SEUILS},0),0),'
+                 f'IF(OR(B10>0,AND(B5=0,activite<>"vente")),IFERROR(B10/B{ROW_TVA_SEUILS + 2},0),0))',
+                 PERCENT, "share", vat_share)
+
+    def _result(self) -> None:
+        self.text(f"A{ROW_ABATTEMENT - 1}", "Revenu, charges et résultat de l'année")
+        self.text(f"A{ROW_ABATTEMENT}", "Abattement forfaitaire")
+        self.add(f"B{ROW_ABATTEMENT}", "Abattement forfaitaire", "=AE_ABATTEMENT(B6:B9,C6:C9,annee)", MONEY, "money",
+                 lambda c: udfs.ae_abattement(c.block("B6", "B9"), c.block("C6", "C9"), c.p("annee")))
+        self.text(f"A{ROW_REVENU}", "Revenu après abattement (imposable)")
+        self.add(f"B{ROW_REVENU}", "Revenu après abattement", "=AE_REVENU(B6:B9,C6:C9,annee)", MONEY, "money",
+                 lambda c: udfs.ae_revenu(c.block("B6", "B9"), c.block("C6", "C9"), c.p("annee")))
+        for row, label, ref in ((ROW_ACHATS, "Achats de l'année (registre des achats)", f"H{QUARTER_TOTAL}"),
+                                (ROW_COTIS, "Cotisations sociales de l'année", f"H{MONTH_TOTAL}"),
+                                (ROW_VL, "Versement libératoire de l'année", f"K{MONTH_TOTAL}"),
+                                (ROW_TOTAL_PAYER, "Total à payer sur l'année", f"L{MONTH_TOTAL}")):
+            self.text(f"A{row}", label)
+            self.add(f"B{row}", label, f"={ref}", MONEY, "money", lambda c, ref=ref: c[ref])
+        self.text(f"A{ROW_CFP_TFC}", "CFP et TFC de l'année")
+
+        def cfp_tfc(c: _Context) -> Any:
+            i, j = c[f"I{MONTH_TOTAL}"], c[f"J{MONTH_TOTAL}"]
+            if isinstance(i, float) and isinstance(j, float):
+                return float(cents(to_decimal(i + j)))
+            return "Erreur : voir le tableau mensuel"
+
+        self.add(f"B{ROW_CFP_TFC}", "CFP et TFC de l'année",
+                 f'=IF(COUNT(I{MONTH_TOTAL}:J{MONTH_TOTAL})=2,ROUND(I{MONTH_TOTAL}+J{MONTH_TOTAL},2),'
+                 f'"Erreur : voir le tableau mensuel")', MONEY, "money", cfp_tfc)
+
+        def resultat(c: _Context) -> Any:
+            a, b = c[f"B{ROW_COTIS}"], c[f"B{ROW_CFP_TFC}"]
+            if isinstance(a, float) and isinstance(b, float):
+                return float(cents(to_decimal(c.num("B5") - a - b - c.num(f"B{ROW_ACHATS}"))))
+            return "Erreur : voir les cotisations"
+
+        self.text(f"A{ROW_RESULTAT}", "Résultat réel (CA − cotisations − CFP − TFC − achats)")
+        self.add(f"B{ROW_RESULTAT}", "Résultat réel",
+                 f'=IF(AND(ISNUMBER(B{ROW_COTIS}),ISNUMBER(B{ROW_CFP_TFC})),'
+                 f'ROUND(B5-B{ROW_COTIS}-B{ROW_CFP_TFC}-B{ROW_ACHATS},2),"Erreur : voir les cotisations")',
+                 MONEY, "money", resultat)
+        reel = ("Vos charges réelles (cotisations et achats) dépassent l'abattement forfaitaire : "
+                "le régime réel mérite un examen, avec un expert-comptable.")
+        forfait = "L'abattement forfaitaire vous est favorable : il dépasse vos charges réelles (cotisations et achats)."
+
+        def regime(c: _Context) -> str:
+            a, b = c[f"B{ROW_RESULTAT}"], c[f"B{ROW_REVENU}"]
+            if not (isinstance(a, float) and isinstance(b, float)):
+                return ""
+            return reel if a < b else forfait
+
+        self.text(f"A{ROW_REGIME}", "Abattement forfaitaire ou régime réel ?")
+        self.add(f"B{ROW_REGIME}", "Abattement forfaitaire ou régime réel ?",
+                 f'=IF(AND(ISNUMBER(B{ROW_RESULTAT}),ISNUMBER(B{ROW_REVENU})),'
+                 f'IF(B{ROW_RESULTAT}<B{ROW_REVENU},"{reel}","{forfait}"),"")', GENERAL, "text", regime)
+
+    def _bank_account(self) -> None:
+        self.text(f"A{ROW_COMPTE_SEUIL - 1}", "Compte bancaire dédié (CSS L613-10)")
+        name = "compte_dedie_seuil_ca"
+        self.text(f"A{ROW_COMPTE_SEUIL}", "Seuil de CA (feuille Barèmes)")
+
+        def seuil(c: _Context) -> float:
+            end = dt.date(c.annee, 12, 31)
+            rows = [r for r in get_rates().rows if r.parametre == name and r.date_effet <= end]
+            if not rows:
+                return 0.0
+            latest = max(r.date_effet for r in rows)
+            return float(sum((r.valeur for r in rows if r.date_effet == latest), ZERO))
+
+        self.add(f"B{ROW_COMPTE_SEUIL}", "Seuil de CA du compte dédié",
+                 f'=SUMPRODUCT(({_baremes("A")}="{name}")*({_baremes("D")}=SUMPRODUCT(MAX(({_baremes("A")}="{name}")'
+                 f'*({_baremes("D")}<=DATE(annee,12,31))*{_baremes("D")}))),{_baremes("E")})', MONEY, "money", seuil)
+        both = "Obligatoire : CA au-dessus du seuil deux années de suite (l'année affichée et la précédente)."
+        one = ("CA de l'année au-dessus du seuil : le compte dédié devient obligatoire si le CA de l'année "
+               "suivante le dépasse aussi.")
+        none = "Non obligatoire (CA de l'année sous le seuil)."
+
+        def status(c: _Context) -> str:
+            limit = c.num(f"B{ROW_COMPTE_SEUIL}")
+            if c.num("B5") > limit and c.num(f"B{ROW_PREV_TOTAL}") > limit:
+                return both
+            return one if c.num("B5") > limit else none
+
+        self.text(f"A{ROW_COMPTE}", "Compte bancaire dédié")
+        self.add(f"B{ROW_COMPTE}", "Compte bancaire dédié",
+                 f'=IF(AND(B5>B{ROW_COMPTE_SEUIL},B{ROW_PREV_TOTAL}>B{ROW_COMPTE_SEUIL}),"{both}",'
+                 f'IF(B5>B{ROW_COMPTE_SEUIL},"{one}","{none}"))', GENERAL, "text", status)
+
+    def _checks(self) -> None:
+        self.text(f"A{ROW_CHECKS - 1}", "Lignes à vérifier dans les livres (surlignées en rouge dans les feuilles)")
+        rec_cols = [_rec(c.key) for c in L.RECETTES_COLUMNS]
+        ach_cols = [_ach(c.key) for c in L.ACHATS_COLUMNS]
+        used_rec = "((" + "+".join(f'({r}<>"")' for r in rec_cols) + ")>0)"
+        used_ach = "((" + "+".join(f'({r}<>"")' for r in ach_cols) + ")>0)"
+        cat_ok = "(" + "+".join(f'({RE}="{code}")' for code in CODES) + ")"
+        rec, ach = "recettes", "achats"
+        r0, a0 = ROW_CHECKS, ROW_CHECKS + 6
+        # A valid row has a numeric date, so it is a used row: "to fix" = used − valid.
+        checks = [
+            (rec, "Recettes : lignes remplies", f"=SUMPRODUCT({used_rec}*1)", "used"),
+            (rec, "Recettes : lignes à corriger",
+             f"=B{r0}-SUMPRODUCT(ISNUMBER({RA})*ISNUMBER({RF})*({RF}>=0)*{cat_ok})",
+             lambda g: ~(g.date_ok & g.amount_ok & g.category_ok)),
+            (rec, "dont date absente ou invalide (texte)", f"=B{r0}-COUNT({RA})", lambda g: ~g.date_ok),
+            (rec, "dont montant absent, négatif ou invalide (texte)",
+             f"=B{r0}-SUMPRODUCT(ISNUMBER({RF})*({RF}>=0))", lambda g: ~g.amount_ok),
+            (rec, "dont catégorie absente ou inconnue", f"=B{r0}-SUMPRODUCT({cat_ok}*1)", lambda g: ~g.category_ok),
+            (rec, "Recettes : lignes vides entre deux lignes remplies",
+             f"=MAX(0,SUMPRODUCT(MAX({used_rec}*ROW({RA})))-{FIRST - 1}-B{r0})", "empty"),
+            (ach, "Achats : lignes remplies", f"=SUMPRODUCT({used_ach}*1)", "used"),
+            (ach, "Achats : lignes à corriger", f"=B{a0}-SUMPRODUCT(ISNUMBER({AA})*ISNUMBER({AE})*({AE}>=0))",
+             lambda g: ~(g.date_ok & g.amount_ok)),
+            (ach, "dont date absente ou invalide (texte)", f"=B{a0}-COUNT({AA})", lambda g: ~g.date_ok),
+            (ach, "dont montant absent, négatif ou invalide (texte)",
+             f"=B{a0}-SUMPRODUCT(ISNUMBER({AE})*({AE}>=0))", lambda g: ~g.amount_ok),
+            (ach, "Achats : lignes vides entre deux lignes remplies",
+             f"=MAX(0,SUMPRODUCT(MAX({used_ach}*ROW({AA})))-{FIRST - 1}-B{a0})", "empty"),
+        ]
+        for i, (ledger, label, formula, mask) in enumerate(checks):
+            row = ROW_CHECKS + i
+            self.text(f"A{row}", label)
+
+            def compute(c: _Context, ledger: str = ledger, mask: Any = mask) -> float:
+                data = c.recettes if ledger == rec else c.achats
+                if mask == "used":
+                    return float(np.count_nonzero(data.used))
+                if mask == "empty":
+                    return data.empty_between()
+                return data.count(mask(data))
+
+            self.add(f"B{row}", label, formula, COUNT, "count", compute)
+        self.text(f"A{ROW_INVALID_TOTAL}", "Total des lignes à corriger (recettes et achats)")
+        parts = [r0 + 1, r0 + 5, a0 + 1, a0 + 4]
+        self.add(f"B{ROW_INVALID_TOTAL}", "Total des lignes à corriger",
+                 "=" + "+".join(f"B{r}" for r in parts), COUNT, "count",
+                 lambda c: float(sum(c.num(f"B{r}") for r in parts)))
+
+    def _months(self) -> None:
+        m = MONTH_COLUMNS
+        self.text(f"A{MONTH_HEADER - 1}", "Mois par mois : CA, cotisations et contributions, échéances")
+        headers = {"mois": "Mois", "fin": "Fin du mois", "vente": "CA ventes", "service_bic": "CA services BIC",
+                   "bnc": "CA BNC", "bnc_cipav": "CA BNC Cipav", "ca": "CA du mois", "cotisations": "Cotisations sociales",
+                   "cfp": "CFP", "tfc": "TFC", "vl": "Versement libératoire", "total": "Total du mois",
+                   "echeance": "Échéance de la déclaration", "a_payer": "À payer à l'échéance (mois de l'année)",
+                   "ca_cumule": "CA cumulé", "plafond": "Plafond de référence"}
+        for key, title in headers.items():
+            self.text(f"{m[key]}{MONTH_HEADER}", title)
+        first, last = MONTH_FIRST, MONTH_FIRST + 11
+        codes = f"$C${ROW_CA_CAT}:$C${ROW_CA_CAT + 3}"
+        for k in range(1, 13):
+            r = MONTH_FIRST + k - 1
+            name = f"{MONTHS_FR[k - 1]}"
+            self.add(f"A{r}", f"Mois ({name})", f"=DATE(annee,{k},1)", MONTH, "date",
+                     lambda c, k=k: dt.date(c.annee, k, 1))
+            self.add(f"B{r}", f"Fin du mois ({name})", f"=EOMONTH(A{r},0)", DATE, "date",
+                     lambda c, k=k: _month_end(c.annee, k))
+            for code in CODES:
+                col = m[code]
+                self.add(f"{col}{r}", f"{headers[code]} ({name})",
+                         f'=ROUND(SUMPRODUCT(({RE}="{code}")*({RA}>=$A{r})*({RA}<$B{r}+1)*({RF}>=0),{RF}),2)', MONEY, "money",
+                         lambda c, k=k, code=code: c.recettes.total(
+                             _serial(dt.date(c.annee, k, 1)), _serial(_month_end(c.annee, k)) + 1, code))
+            self.add(f"G{r}", f"CA du mois ({name})", f"=ROUND(SUM(C{r}:F{r}),2)", MONEY, "money",
+                     lambda c, r=r: float(cents(sum((to_decimal(c.num(f"{x}{r}")) for x in "CDEF"), ZERO))))
+            row_ca = f"C{r}:F{r}"
+            self.add(f"H{r}", f"Cotisations sociales ({name})",
+                     f"=AE_COTISATIONS({row_ca},{codes},$B{r},acre,date_creation,zone)", MONEY, "money",
+                     lambda c, r=r: udfs.ae_cotisations(c.block(f"C{r}", f"F{r}"), c.block("C6", "C9"),
+                                                        c[f"B{r}"], c.p("acre"), c.p("date_creation"), c.p("zone")))
+            self.add(f"I{r}", f"CFP ({name})", f"=AE_CFP({row_ca},{codes},$B{r},nature)", MONEY, "money",
+                     lambda c, r=r: udfs.ae_cfp(c.block(f"C{r}", f"F{r}"), c.block("C6", "C9"), c[f"B{r}"],
+                                                c.p("nature")))
+            self.add(f"J{r}", f"TFC ({name})", f"=AE_TFC({row_ca},{codes},$B{r},nature,departement)", MONEY, "money",
+                     lambda c, r=r: udfs.ae_tfc(c.block(f"C{r}", f"F{r}"), c.block("C6", "C9"), c[f"B{r}"],
+                                                c.p("nature"), c.p("departement")))
+            self.add(f"K{r}", f"Versement libératoire ({name})",
+                     f'=IF(versement_liberatoire="oui",AE_VL({row_ca},{codes},$B{r}),0)', MONEY, "money",
+                     lambda c, r=r: udfs.ae_vl(c.block(f"C{r}", f"F{r}"), c.block("C6", "C9"), c[f"B{r}"])
+                     if _text_eq(c.p("versement_liberatoire"), "oui") else 0.0)
+
+            def total(c: _Context, r: int = r) -> Any:
+                values = [c[f"{x}{r}"] for x in "HIJK"]
+                if all(isinstance(v, float) for v in values):
+                    return float(cents(sum((to_decimal(v) for v in values), ZERO)))
+                return "Erreur : voir la ligne"
+
+            self.add(f"L{r}", f"Total du mois ({name})",
+                     f'=IF(COUNT(H{r}:K{r})=4,ROUND(SUM(H{r}:K{r}),2),"Erreur : voir la ligne")', MONEY, "money", total)
+
+            def echeance(c: _Context, r: int = r, k: int = k) -> Any:
+                start = c.p("date_creation")
+                if _is_number(start) and _serial(_month_end(c.annee, k)) < _number(start):
+                    return ""
+                return udfs.ae_echeance(c[f"B{r}"], c.p("periodicite"), start)
+
+            self.add(f"M{r}", f"Échéance de la déclaration ({name})",
+                     f'=IF(AND(ISNUMBER(date_creation),$B{r}<date_creation),"",'
+                     f'AE_ECHEANCE($B{r},periodicite,date_creation))', DATE, "date", echeance)
+
+            def a_payer(c: _Context, r: int = r) -> Any:
+                due = c[f"M{r}"]
+                if not isinstance(due, dt.date):
+                    return ""
+                previous_end = dt.date(due.year, due.month, 1) - dt.timedelta(days=1)
+                if previous_end != c[f"B{r}"]:
+                    return ""
+                same = [c[f"L{x}"] for x in range(first, last + 1) if c[f"M{x}"] == due]
+                if any(not isinstance(v, float) for v in same):
+                    return "Erreur : voir les mois de la période"
+                return float(cents(sum((to_decimal(v) for v in same), ZERO)))
+
+            self.add(f"N{r}", f"À payer à l'échéance ({name})",
+                     f'=IF(ISNUMBER(M{r}),IF(EOMONTH(M{r},-1)=$B{r},'
+                     f'IF(SUMPRODUCT(($M${first}:$M${last}=M{r})*(1-ISNUMBER($L${first}:$L${last})))>0,'
+                     f'"Erreur : voir les mois de la période",'
+                     f'ROUND(SUMPRODUCT(($M${first}:$M${last}=M{r})*1,$L${first}:$L${last}),2)),""),"")',
+                     MONEY, "money", a_payer)
+            self.add(f"O{r}", f"CA cumulé ({name})", f"=ROUND(SUM($G${first}:G{r}),2)", MONEY, "money",
+                     lambda c, r=r: float(cents(sum((to_decimal(c.num(f"G{x}")) for x in range(first, r + 1)), ZERO))))
+
+            def plafond(c: _Context) -> Any:
+                if c[f"B{ROW_PART_VENTE}"] != "":
+                    return c[f"B{ROW_PLAFOND_VENTE}"]
+                if c[f"B{ROW_PART_SERVICES}"] != "":
+                    return c[f"B{ROW_PLAFOND_SERVICES}"]
+                return ""
+
+            self.add(f"P{r}", f"Plafond de référence ({name})",
+                     f'=IF($B${ROW_PART_VENTE}<>"",$B${ROW_PLAFOND_VENTE},'
+                     f'IF($B${ROW_PART_SERVICES}<>"",$B${ROW_PLAFOND_SERVICES},""))', MONEY, "money", plafond)
+        self.text(f"A{MONTH_TOTAL}", "Total de l'année")
+        for col in "CDEFG":
+            self.add(f"{col}{MONTH_TOTAL}", f"{_header_of(headers, col)} (année)",
+                     f"=ROUND(SUM({col}{first}:{col}{last}),2)", MONEY, "money",
+                     lambda c, col=col: float(cents(sum((to_decimal(c.num(f"{col}{x}")) for x in range(first, last + 1)),
+                                                        ZERO))))
+        for col in "HIJKL":
+            def year_total(c: _Context, col: str = col) -> Any:
+                values = [c[f"{col}{x}"] for x in range(first, last + 1)]
+                if all(isinstance(v, float) for v in values):
+                    return float(cents(sum((to_decimal(v) for v in values), ZERO)))
+                return "Erreur : voir les mois"
+
+            self.add(f"{col}{MONTH_TOTAL}", f"{_header_of(headers, col)} (année)",
+                     f'=IF(COUNT({col}{first}:{col}{last})=12,ROUND(SUM({col}{first}:{col}{last}),2),'
+                     f'"Erreur : voir les mois")', MONEY, "money", year_total)
+
+    def _quarters(self) -> None:
+        self.text(f"A{QUARTER_HEADER - 1}", "Totaux trimestriels et annuels des livres (recettes et achats)")
+        headers = {"trimestre": "Trimestre", "debut": "Début", "vente": "CA ventes", "service_bic": "CA services BIC",
+                   "bnc": "CA BNC", "bnc_cipav": "CA BNC Cipav", "ca": "CA du trimestre", "achats": "Achats",
+                   "a_payer": "Cotisations et contributions"}
+        for key, title in headers.items():
+            self.text(f"{QUARTER_COLUMNS[key]}{QUARTER_HEADER}", title)
+        for q in range(1, 5):
+            r = QUARTER_FIRST + q - 1
+            m1 = MONTH_FIRST + 3 * (q - 1)
+            m3 = m1 + 2
+            self.text(f"A{r}", f"T{q}")
+            self.add(f"B{r}", f"Début du trimestre T{q}", f"=DATE(annee,{3 * q - 2},1)", DATE, "date",
+                     lambda c, q=q: dt.date(c.annee, 3 * q - 2, 1))
+            for col in "CDEF":
+                self.add(f"{col}{r}", f"{_header_of(headers, col, QUARTER_COLUMNS)} T{q}",
+                         f"=ROUND(SUM({col}{m1}:{col}{m3}),2)", MONEY, "money",
+                         lambda c, col=col, m1=m1: float(cents(sum((to_decimal(c.num(f"{col}{x}")) for x in range(m1, m1 + 3)),
+                                                                   ZERO))))
+            self.add(f"G{r}", f"CA du trimestre T{q}", f"=ROUND(SUM(C{r}:F{r}),2)", MONEY, "money",
+                     lambda c, r=r: float(cents(sum((to_decimal(c.num(f"{x}{r}")) for x in "CDEF"), ZERO))))
+            end = f"DATE(annee,{3 * q + 1},1)" if q < 4 else "DATE(annee+1,1,1)"
+            self.add(f"H{r}", f"Achats T{q}",
+                     f"=ROUND(SUMPRODUCT(({AA}>=$B{r})*({AA}<{end})*({AE}>=0),{AE}),2)",
+                     MONEY, "money", lambda c, q=q: c.achats.total(
+                         _serial(dt.date(c.annee, 3 * q - 2, 1)),
+                         _serial(dt.date(c.annee, 3 * q + 1, 1) if q < 4 else dt.date(c.annee + 1, 1, 1))))
+
+            def paid(c: _Context, m1: int = m1) -> Any:
+                values = [c[f"L{x}"] for x in range(m1, m1 + 3)]
+                if all(isinstance(v, float) for v in values):
+                    return float(cents(sum((to_decimal(v) for v in values), ZERO)))
+                return "Erreur : voir les mois"
+
+            self.add(f"I{r}", f"Cotisations et contributions T{q}",
+                     f'=IF(COUNT(L{m1}:L{m3})=3,ROUND(SUM(L{m1}:L{m3}),2),"Erreur : voir les mois")',
+                     MONEY, "money", paid)
+        self.text(f"A{QUARTER_TOTAL}", "Total de l'année")
+        first, last = QUARTER_FIRST, QUARTER_FIRST + 3
+        for col in "CDEFGH":
+            self.add(f"{col}{QUARTER_TOTAL}", f"{_header_of(headers, col, QUARTER_COLUMNS)} (année)",
+                     f"=ROUND(SUM({col}{first}:{col}{last}),2)", MONEY, "money",
+                     lambda c, col=col: float(cents(sum((to_decimal(c.num(f"{col}{x}")) for x in range(first, last + 1)),
+                                                        ZERO))))
+
+        def year_paid(c: _Context) -> Any:
+            values = [c[f"I{x}"] for x in range(first, last + 1)]
+            if all(isinstance(v, float) for v in values):
+                return float(cents(sum((to_decimal(v) for v in values), ZERO)))
+            return "Erreur : voir les mois"
+
+        self.add(f"I{QUARTER_TOTAL}", "Cotisations et contributions (année)",
+                 f'=IF(COUNT(I{first}:I{last})=4,ROUND(SUM(I{first}:I{last}),2),"Erreur : voir les mois")',
+                 MONEY, "money", year_paid)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _header_of(headers: dict[str, str], col: str, columns: dict[str, str] = MONTH_COLUMNS) -> str:
+    for key, letter in columns.items():
+        if letter == col:
+            return headers[key]
+    return col
