@@ -340,4 +340,9 @@ def fill_ledger(wb: Workbook, sheet: str, rows: Iterable[dict[str, Any]]) -> Non
         for col in columns:
             value = row.get(col.key)
             if value is not None:
-                ws[f"{col.letter}{r}"] = value
+                cell = ws[f"{col.letter}{r}"]
+                cell.value = value
+                if col.key == "date" and isinstance(value, dt.date):
+                    cell.number_format = S.DATE
+                elif col.key == "montant":
+                    cell.number_format = S.MONEY
