@@ -16,6 +16,8 @@ from xlae.batch import reader, summary
 from xlae.template import layout
 from xlae.template import synthese as S
 
+CA = S.KEY_CELLS["ca_annee"]
+INVALID = S.KEY_CELLS["lignes_invalides"]
 PARAMS = {"activite": "bnc", "nature": None, "date_creation": dt.date(2025, 7, 1), "acre": "non",
           "versement_liberatoire": "non", "periodicite": "mensuelle", "zone": "metropole",
           "departement": None, "annee": 2026, "ca_annee_precedente": None}
@@ -76,12 +78,13 @@ def test_one_workbook_fast_path(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert code == 0, captured.err
     assert digest(source) == before
     values = synthese_values(out / "client.xlsx")
-    assert values["B5"] == 3500.5                       # 1 000 + 500,50 + 2 000
-    assert values["G59"] == 1500.5                      # January: 1 000 + 500,50
-    assert values["B55"] == 1                           # the row with a text date
-    assert values["H59"] == pytest.approx(1500.5 * 0.256, abs=0.005)  # BNC 2026: 25,6 % (rates sheet)
+    january = S.MONTH_FIRST
+    assert values[CA] == 3500.5                         # 1 000 + 500,50 + 2 000
+    assert values[f"G{january}"] == 1500.5              # January: 1 000 + 500,50
+    assert values[INVALID] == 1                         # the row with a text date
+    assert values[f"H{january}"] == pytest.approx(1500.5 * 0.256, abs=0.005)  # BNC 2026: 25,6 % (rates sheet)
     formulas = openpyxl.load_workbook(out / "client.xlsx")[layout.SHEET_SYNTHESE]
-    assert formulas["B5"].value == f"=G{S.MONTH_TOTAL}"
+    assert formulas[CA].value == f"=G{S.MONTH_TOTAL}"
     lines = list(csv.reader((out / "rapport.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert lines[1][:4] == ["client.xlsx", "bnc", "2026", "3500,50"]
     assert lines[1][10] == "1"
@@ -108,7 +111,7 @@ def test_fast_path_equals_evaluate_on_every_cell(tmp_path: Path) -> None:
             assert got in ("", None), ref
         else:
             assert got == value, ref
-    assert written["B5"] == 15600                       # (1 + … + 12) × 100 × 2 = 15 600
+    assert written[CA] == 15600                       # (1 + … + 12) × 100 × 2 = 15 600
     assert written[f"H{S.QUARTER_TOTAL}"] == 300
 
 
@@ -144,16 +147,16 @@ def test_batch_with_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_customised_summary_refused_by_the_python_engine(tmp_path: Path) -> None:
     source = make_workbook(tmp_path / "perso.xlsx", [receipt("2026-01-05", 100)],
-                           summary_formulas={"B5": "=G71*2"})
+                           summary_formulas={CA: "=G71*2"})
     with reader.open_archive(source) as archive:
         package = reader.package_of(archive)
         from xlae.batch import xlsx
         found = xlsx.formula_cells(archive.read(package.sheets[layout.SHEET_SYNTHESE]))
-    assert summary.differences(found) == ["B5"]
+    assert summary.differences(found) == [CA]
     code = cli.main(["recalculer", str(source), "--sortie", str(tmp_path / "out"), "--moteur", "python"])
     assert code == 1
     line = (tmp_path / "out" / "rapport.csv").read_text(encoding="utf-8-sig").splitlines()[1]
-    assert "synthèse personnalisée (formules modifiées : B5)" in line
+    assert f"synthèse personnalisée (formules modifiées : {CA})" in line
     assert not (tmp_path / "out" / "perso.xlsx").exists()
 
 
@@ -168,7 +171,8 @@ def test_formula_spelling_does_not_count_as_customised() -> None:
     assert summary.normalise('=IF(A1="bnc","oui","non")') == 'IF(A1="bnc","oui","non")'
     with_extra = dict(respelled, Z99="=1+1")
     assert summary.differences(with_extra) == ["Z99"]
-    assert summary.differences({k: v for k, v in respelled.items() if k != "B17"}) == ["B17"]
+    assert summary.differences({k: v for k, v in respelled.items() if k != S.KEY_CELLS["statut_plafond"]}) == [
+        S.KEY_CELLS["statut_plafond"]]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -208,8 +212,8 @@ def test_default_output_folder_and_name_collisions(tmp_path: Path, monkeypatch: 
         make_workbook(tmp_path / folder / "client.xlsx", [receipt("2026-01-05", 100 if folder == "x" else 200)])
     monkeypatch.chdir(tmp_path)
     assert cli.main(["recalculer", "x/client.xlsx", "y", "--jobs", "1"]) == 0
-    assert synthese_values(tmp_path / "recalcule" / "client.xlsx")["B5"] == 100
-    assert synthese_values(tmp_path / "recalcule" / "client-2.xlsx")["B5"] == 200
+    assert synthese_values(tmp_path / "recalcule" / "client.xlsx")[CA] == 100
+    assert synthese_values(tmp_path / "recalcule" / "client-2.xlsx")[CA] == 200
 
 
 def test_formulas_engine_agrees_with_the_fast_path_on_the_template(tmp_path: Path) -> None:
@@ -224,15 +228,15 @@ def test_formulas_engine_agrees_with_the_fast_path_on_the_template(tmp_path: Pat
         for m in (1, 2, 4, 7, 11)] + [{"date": "03/05/2026", "categorie": "service_bic", "montant": 50.0}])
     standard = tmp_path / "standard.xlsx"
     standard.write_bytes(build.workbook_bytes(book))
-    book[layout.SHEET_SYNTHESE]["B2"] = "=annee+0"  # same value, another formula
+    book[layout.SHEET_SYNTHESE][S.KEY_CELLS["annee"]] = "=annee+0"  # same value, another formula
     custom = tmp_path / "perso.xlsx"
     custom.write_bytes(build.workbook_bytes(book))
     out = tmp_path / "out"
     assert cli.main(["recalculer", str(standard), str(custom), "--sortie", str(out), "--jobs", "2"]) == 0
     fast, engine = synthese_values(out / "standard.xlsx"), synthese_values(out / "perso.xlsx")
-    assert engine["B2"] == 2026
-    assert fast["B5"] == 4525                           # 901 + 902 + 904 + 907 + 911
-    assert fast["B55"] == 1                             # the date typed as text
+    assert engine[S.KEY_CELLS["annee"]] == 2026
+    assert fast[CA] == 4525                             # 901 + 902 + 904 + 907 + 911
+    assert fast[INVALID] == 1                           # the date typed as text
     differ = {ref: (fast[ref], engine[ref]) for ref in fast if fast[ref] != engine[ref]
               and not (fast[ref] in ("", None) and engine[ref] in ("", None))}
     assert differ == {}
