@@ -23,7 +23,7 @@ from ..template import layout
 from .closing import Closure, closed_on
 from .regles import IGNORE, Rule, first_match
 from .statement import Statement, StatementLine
-from .workbook import Book, _index
+from .workbook import Book, column_index
 
 NOUVELLE = "à ajouter"
 DEJA = "déjà importée"
@@ -163,7 +163,7 @@ def _format_like_above(ws: Any, cell: Any, key: str, number: int, template_forma
         cell.number_format = column_format
         return
     if number > layout.FIRST_DATA_ROW:
-        above = ws.cell(number - 1, _index(cell.column_letter))
+        above = ws.cell(number - 1, column_index(cell.column_letter))
         if above.has_style and above.number_format != "General":
             cell.number_format = above.number_format
             return

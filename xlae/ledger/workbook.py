@@ -82,14 +82,14 @@ class Book:
         if not self.has(sheet):
             return []
         columns = LEDGERS[sheet]
-        width = max(_index(c.letter) for c in columns)
+        width = max(column_index(c.letter) for c in columns)
         found: list[LedgerRow] = []
         last = 0
         ws = self.wb[sheet]
         for number, cells in enumerate(ws.iter_rows(min_row=layout.FIRST_DATA_ROW, max_col=width,
                                                     values_only=True), start=layout.FIRST_DATA_ROW):
             cells = tuple(cells) + (None,) * (width - len(cells))
-            row = LedgerRow(sheet, number, {c.key: cells[_index(c.letter) - 1] for c in columns})
+            row = LedgerRow(sheet, number, {c.key: cells[column_index(c.letter) - 1] for c in columns})
             found.append(row)
             if not row.empty:
                 last = len(found)
@@ -119,7 +119,8 @@ class Book:
         return self.wb[sheet][coord].value, f"{sheet}!{coord}"
 
 
-def _index(letter: str) -> int:
+def column_index(letter: str) -> int:
+    """« A » → 1, « AA » → 27."""
     number = 0
     for char in letter:
         number = number * 26 + ord(char.upper()) - 64
@@ -158,12 +159,12 @@ def check_template(book: Book) -> None:
         if not book.has(sheet):
             continue
         ws = book.wb[sheet]
-        width = max(_index(c.letter) for c in columns)
+        width = max(column_index(c.letter) for c in columns)
         header = next(ws.iter_rows(min_row=layout.HEADER_ROW, max_row=layout.HEADER_ROW, max_col=width,
                                    values_only=True), ())
         header = tuple(header) + (None,) * (width - len(header))
         for col in columns:
-            found = header[_index(col.letter) - 1]
+            found = header[column_index(col.letter) - 1]
             if normalize(str(found or "")) != normalize(col.title):
                 raise not_template(book.path, f"feuille {sheet}, colonne {col.letter} : en-tête "
                                               f"« {found or ''} » au lieu de « {col.title} »")
