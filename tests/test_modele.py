@@ -1,0 +1,177 @@
+"""The template generator (xlae modele), its layout and the Python summary (synthese.evaluate).
+
+Formula-engine and LibreOffice checks live in test_formules.py and test_libreoffice.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from xlae.cli import main
+from xlae.template import build, exemple, layout as L, synthese as S
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "workbooks" / "modele-auto-entrepreneur.xlsx"
+EXAMPLE = ROOT / "workbooks" / "exemple-auto-entrepreneur.xlsx"
+ALLOWED = {"SUM", "SUMPRODUCT", "ROUND", "IF", "IFERROR", "AND", "OR", "NOT", "ISNUMBER", "DATE", "EOMONTH",
+           "MAX", "MIN", "COUNT", "ROW"}
+
+
+def test_committed_template_is_regenerated_byte_for_byte() -> None:
+    assert build.workbook_bytes(build.build_workbook()) == TEMPLATE.read_bytes(), \
+        "workbooks/modele-auto-entrepreneur.xlsx est périmé : relancez « xlae modele --sortie … --force »"
+
+
+def test_committed_example_is_regenerated_byte_for_byte() -> None:
+    assert exemple.example_bytes() == EXAMPLE.read_bytes(), \
+        "workbooks/exemple-auto-entrepreneur.xlsx est périmé : relancez « xlae modele --exemple … --force »"
+
+
+def test_no_clock_in_the_file() -> None:
+    archive = zipfile.ZipFile(io.BytesIO(TEMPLATE.read_bytes()))
+    assert {info.date_time for info in archive.infolist()} == {build.ZIP_TIME}
+    core = archive.read("docProps/core.xml").decode()
+    assert "2026-01-01T00:00:00Z" in core and core.count("2026-01-01T00:00:00Z") == 2  # created + modified
+
+
+def test_cli_writes_then_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "mes-comptes.xlsx"
+    assert main(["modele", "--sortie", str(target)]) == 0
+    assert target.read_bytes() == TEMPLATE.read_bytes()
+    target.write_bytes(b"mes donnees")
+    assert main(["modele", "--sortie", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "existe déjà" in err and "--force" in err
+    assert target.read_bytes() == b"mes donnees"  # untouched
+    assert main(["modele", "--sortie", str(target), "--force"]) == 0
+    assert target.read_bytes() == TEMPLATE.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mes-comptes.xlsx"]  # no temp file left
+
+
+def test_cli_missing_folder_is_a_french_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["modele", "--sortie", str(tmp_path / "absent" / "m.xlsx")]) == 2
+    assert "n'existe pas" in capsys.readouterr().err
+
+
+def test_sheets_names_and_validations() -> None:
+    wb = load_workbook(TEMPLATE)
+    assert wb.sheetnames == [L.SHEET_PARAMETRES, L.SHEET_RECETTES, L.SHEET_ACHATS, L.SHEET_SYNTHESE, L.SHEET_BAREMES]
+    for name in L.PARAMETER_NAMES:
+        assert wb.defined_names[name].attr_text == L.parameter_ref(name)
+    params = wb[L.SHEET_PARAMETRES]
+    assert params[L.PARAMETER_CELLS["annee"]].value == build.default_year()
+    assert params[L.PARAMETER_CELLS["annee"]].protection.locked is False
+    assert params.protection.sheet is True
+    recettes = wb[L.SHEET_RECETTES]
+    assert [recettes[f"{c.letter}1"].value for c in L.RECETTES_COLUMNS] == [c.title for c in L.RECETTES_COLUMNS]
+    assert recettes.freeze_panes == "A2"
+    lists = {str(dv.sqref): dv.formula1 for dv in recettes.data_validations.dataValidation if dv.type == "list"}
+    assert lists[f"E2:E{L.LAST_DATA_ROW}"] == '"vente,service_bic,bnc,bnc_cipav"'
+    assert lists[f"G2:G{L.LAST_DATA_ROW}"] == '"' + ",".join(L.PAYMENT_MODES) + '"'
+    assert L.LAST_DATA_ROW - L.FIRST_DATA_ROW + 1 >= 10_000
+    # No formula in the ledgers: nothing to extend when typing row 10 001.
+    for sheet in (L.SHEET_RECETTES, L.SHEET_ACHATS):
+        assert not any(isinstance(c.value, str) and c.value.startswith("=")
+                       for row in wb[sheet].iter_rows() for c in row)
+    assert wb[L.SHEET_SYNTHESE].protection.sheet and wb[L.SHEET_BAREMES].protection.sheet
+
+
+def test_summary_formulas_are_exactly_the_description() -> None:
+    ws = load_workbook(TEMPLATE)[L.SHEET_SYNTHESE]
+    formulas = {c.coordinate: c.value for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")}
+    assert formulas == {cell.ref: cell.formula for cell in S.summary_cells()}
+    for ref, text in S.static_cells().items():
+        assert ws[ref].value == text
+
+
+def test_only_portable_functions() -> None:
+    used = set()
+    for cell in S.summary_cells():
+        used |= set(re.findall(r"([A-Z][A-Z0-9_.]*)\(", re.sub(r'"[^"]*"', "", cell.formula)))
+    assert {f for f in used if not f.startswith("AE_")} <= ALLOWED
+    assert {f for f in used if f.startswith("AE_")} == {
+        "AE_PLAFOND", "AE_DEPASSEMENT", "AE_TVA", "AE_TVA_SEUIL", "AE_ABATTEMENT", "AE_REVENU",
+        "AE_COTISATIONS", "AE_CFP", "AE_TFC", "AE_VL", "AE_ECHEANCE"}
+
+
+def test_ae_dependents_come_from_the_formulas() -> None:
+    dependent = S.ae_dependent_refs()
+    assert "B11" in dependent and "H61" in dependent   # AE_PLAFOND, AE_COTISATIONS
+    assert "B13" in dependent and "L61" in dependent   # reads B11 / H61..K61
+    assert "B39" in dependent                          # year total, via L73
+    assert "C61" not in dependent and "B5" not in dependent and "B57" not in dependent  # native sums
+
+
+def _frame(rows: list[dict], columns: tuple[L.Column, ...]) -> pd.DataFrame:
+    records = [{**{c.key: row.get(c.key) for c in columns}, "row": L.FIRST_DATA_ROW + i}
+               for i, row in enumerate(rows)]
+    return pd.DataFrame(records, columns=[c.key for c in columns] + ["row"], dtype=object)
+
+
+def _inputs(recettes: list[dict], achats: list[dict], **params) -> S.Inputs:
+    parametres = {name: None for name in L.PARAMETER_NAMES}
+    parametres.update(params)
+    return S.Inputs(parametres, _frame(recettes, L.RECETTES_COLUMNS), _frame(achats, L.ACHATS_COLUMNS))
+
+
+def test_evaluate_by_hand_service_bic_with_acre() -> None:
+    recettes = [
+        {"date": dt.datetime(2026, 1, 10), "categorie": "service_bic", "montant": 1000.0},
+        {"date": dt.datetime(2026, 1, 31, 17), "categorie": "SERVICE_BIC", "montant": 500.0},  # case, time of day
+        {},                                                                                   # empty row
+        {"date": "12/02/2026", "categorie": "service_bic", "montant": 300.0},                 # text date
+        {"date": dt.datetime(2026, 7, 1), "categorie": "service_bic", "montant": 2000.0},
+        {"date": dt.datetime(2025, 12, 1), "categorie": "service_bic", "montant": 4000.0},    # previous year
+    ]
+    achats = [{"date": dt.datetime(2026, 2, 1), "montant": 120.5}, {"date": dt.datetime(2026, 11, 2), "montant": 9.5}]
+    v = S.evaluate(_inputs(recettes, achats, activite="service_bic", annee=2026, acre="oui",
+                           date_creation=dt.datetime(2025, 10, 1), periodicite="trimestrielle",
+                           versement_liberatoire="non"))
+    assert v["D61"] == 1500.0 and v["G61"] == 1500.0       # 1 000 + 500 (text date not counted)
+    assert v["D67"] == 2000.0 and v["B5"] == 3500.0 and v["B10"] == 3500.0
+    assert v["C7"] == "service_bic" and v["C6"] == v["C8"] == v["C9"] == ""
+    # ACRE from 01/10/2025 to 30/09/2026 (the 3 quarters after Q4 2025): 50 % × 21.2 % = 10.6 %.
+    assert v["H61"] == 159.0                                # 1 500 × 10.6 % = 159
+    assert v["H67"] == 212.0                                # July, still ACRE: 2 000 × 10.6 % = 212
+    assert v["I61"] == 3.0                                  # CFP 1 500 × 0.2 % = 3
+    assert v["J61"] == 0.66                                 # TFC 1 500 × 0.044 % = 0.66
+    assert v["K61"] == 0.0                                  # no versement libératoire
+    assert v["L61"] == 162.66                               # 159 + 3 + 0.66
+    assert v["M61"] == dt.date(2026, 4, 30) and v["N61"] == "" and v["N63"] == 162.66  # Q1 due 30/04
+    assert v["B12"] == 83600.0 and v["B13"] == "" and v["B14"] == pytest.approx(3500 / 83600)
+    assert v["B16"] == 80100.0                              # 83 600 − 3 500
+    assert v["B21"] == 0.0 and v["B20"] == 4000.0 and v["B24"] == "Livre des recettes"
+    assert v["B35"] == 130.0 and v["H77"] == 120.5 and v["H80"] == 9.5   # purchases by quarter
+    assert v["B46"] == 5.0 and v["B47"] == 1.0 and v["B48"] == 1.0 and v["B51"] == 1.0 and v["B57"] == 2.0
+    # Real result: 3 500 − cotisations (159 + 212) − CFP/TFC (3 + 0.66 + 4 + 0.88) − achats 130.
+    assert v["B36"] == 371.0 and v["B37"] == 8.54 and v["B40"] == 2990.46  # 3 500 − 371 − 8.54 − 130
+    assert v["B34"] == 1750.0                               # 3 500 − 50 % abattement
+    assert v["B41"].startswith("L'abattement forfaitaire vous est favorable")
+    assert v["B43"] == 10000.0 and v["B44"].startswith("Non obligatoire")
+
+
+def test_evaluate_ca_precedent_parameter_and_errors_as_text() -> None:
+    v = S.evaluate(_inputs([], [], activite="bnc", annee=2026, ca_annee_precedente=90000, zone="lune"))
+    assert v["B21"] == 90000.0 and v["B19"] == 0.0 and v["B24"] == "Paramètres"
+    assert v["C8"] == "bnc"                                 # main activity kept when no receipt
+    assert v["H61"].startswith("Erreur : zone")             # AE_* error text, as the cell shows it
+    assert v["L61"] == "Erreur : voir la ligne" and v["B39"] == "Erreur : voir les mois"
+
+
+def test_evaluate_refuses_a_missing_year() -> None:
+    with pytest.raises(Exception, match="annee"):
+        S.evaluate(_inputs([], [], activite="bnc", annee=None))
+
+
+def test_excel_value_of_dates() -> None:
+    assert S.excel_value(dt.date(2026, 1, 1)) == 46023.0    # days since 30/12/1899
+    assert S.excel_value("texte") == "texte"
