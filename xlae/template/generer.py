@@ -49,13 +49,17 @@ def sample(seed: int = 1, rows: int = 300, year: int = 2026, creation: dt.date =
     counts = {"recettes_date": 0, "recettes_montant": 0, "recettes_categorie": 0, "recettes_a_corriger": 0,
               "recettes_vides": 0, "achats_date": 0, "achats_montant": 0, "achats_a_corriger": 0, "achats_vides": 0}
     if invalid:
+        base = max(creation, dt.date(year, 3, 1))  # planted rows fall in the shown year, after creation
+        month_end = (base.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         bad_receipts = [
-            ({"date": f"15/03/{year}", "categorie": categories[0], "montant": 100.0}, ("date",)),
-            ({"date": dt.date(year, 3, 3), "categorie": categories[0], "montant": "12,50 €"}, ("montant",)),
-            ({"date": dt.date(year, 3, 4), "categorie": "conseil", "montant": 80.0}, ("categorie",)),
-            ({"date": dt.date(year, 3, 5), "categorie": categories[0], "montant": -40.0}, ("montant",)),
+            ({"date": f"{base:%d/%m/%Y}", "categorie": categories[0], "montant": 100.0}, ("date",)),
+            ({"date": base, "categorie": categories[0], "montant": "12,50 €"}, ("montant",)),
+            ({"date": base, "categorie": "conseil", "montant": 80.0}, ("categorie",)),
+            ({"date": base, "categorie": categories[0], "montant": -40.0}, ("montant",)),
             ({"client": "Client sans montant"}, ("date", "montant", "categorie")),
-            ({"date": dt.datetime(year, 3, 31, 18, 30), "categorie": categories[0].upper(), "montant": 10.0}, ()),
+            # valid: a date with a time of day on the last day of the month, category in capitals
+            ({"date": dt.datetime(month_end.year, month_end.month, month_end.day, 18, 30),
+              "categorie": categories[0].upper(), "montant": 10.0}, ()),
         ]
         if booleans:  # Excel: TRUE is not a number (LibreOffice counts it as 1)
             bad_receipts.append(({"date": True, "categorie": categories[0], "montant": 5.0}, ("date",)))
@@ -67,7 +71,7 @@ def sample(seed: int = 1, rows: int = 300, year: int = 2026, creation: dt.date =
         recettes.insert(3, {})
         counts["recettes_vides"] += 1
         achats.insert(2, {"date": "hier", "montant": 10.0, "fournisseur": "Papeterie"})
-        achats.insert(4, {"date": dt.date(year, 6, 1), "montant": "dix euros"})
+        achats.insert(4, {"date": base, "montant": "dix euros"})
         achats.insert(6, {})
         counts.update(achats_date=1, achats_montant=1, achats_a_corriger=2, achats_vides=1)
     params = {"activite": categories[0], "date_creation": creation, "acre": "oui", "periodicite": "mensuelle",
