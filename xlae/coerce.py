@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from .errors import XlaeError, invalid, show
@@ -47,7 +48,7 @@ def to_date(value: Any, argument: str = "date", default_today: bool = True) -> d
         if serial == 60:
             raise XlaeError(f"{argument} : le numéro de série 60 désigne le 29/02/1900, "
                             "jour qui n'existe pas.", argument)
-        return EXCEL_EPOCH + dt.timedelta(days=serial + (1 if serial < 60 else 0))
+        return _from_serial(serial)
     if isinstance(value, str):
         text = value.strip()
         match = _ISO.fullmatch(text)
@@ -63,6 +64,12 @@ def to_date(value: Any, argument: str = "date", default_today: bool = True) -> d
         except ValueError:
             raise XlaeError(f"{argument} : la date {show(value)} n'existe pas.", argument) from None
     raise invalid(argument, value, DATE_ACCEPTED)
+
+
+@lru_cache(maxsize=8192)
+def _from_serial(serial: int) -> dt.date:
+    """Excel serial → date (cached: Excel passes the same few dates thousands of times)."""
+    return EXCEL_EPOCH + dt.timedelta(days=serial + (1 if serial < 60 else 0))
 
 
 def to_year(value: Any, argument: str = "annee") -> int:
@@ -137,6 +144,8 @@ def flatten(value: Any) -> tuple[list[Any], tuple[int, int]]:
 
 def amounts_by_activite(ca: Any, activite: Any, ca_argument: str = "ca") -> dict[Activite, Decimal]:
     """CA per activity from a single pair or two ranges of the same shape (mixed activity)."""
+    if isinstance(activite, str) and not isinstance(ca, (list, tuple)):  # one cell each: the hot path
+        return {parse_activite(activite): to_amount(ca, ca_argument)}
     amounts, shape = flatten(ca)
     kinds, kind_shape = flatten(activite)
     if len(amounts) == 1 and len(kinds) == 1:
