@@ -160,3 +160,15 @@ def test_revision_year_names_the_ceiling_that_decides(capsys):
     assert "Le CA 2025 est jugé avec le plafond 2026, qui décide du régime 2026 : 83 600,00 €" in lines
     # 80 000 / 83 600 = 95.7 %
     assert "Situation : Sous le plafond : 95,7 % utilisé ; régime micro maintenu en 2026." in lines
+
+
+def test_small_ca_recalls_the_uncertain_tfc_threshold(capsys):
+    # commercial services, CA 4 000 ≤ 5 000: TFC still computed, 4 000 × 0.044 % = 1.76
+    code, lines, err = run(capsys, "--activite", "service_bic", "--ca", "4000", "--annee", "2026")
+    assert (code, err) == (0, "")
+    assert "TFC (0,044 %) : 1,76 €" in lines
+    assert ("  Note : CA ≤ 5 000 € ; selon service-public la TFC n'est due qu'au-delà (mécanisme non précisé, "
+            "incertain) ; xlae la compte comme l'URSSAF, à chaque déclaration.") in lines
+    # 5 001 €: no note
+    code, lines, err = run(capsys, "--activite", "service_bic", "--ca", "5001", "--annee", "2026")
+    assert not any(line.startswith("  Note : CA ≤") for line in lines)

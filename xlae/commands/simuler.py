@@ -123,6 +123,11 @@ def simulate(args: argparse.Namespace) -> list[str]:
     lines.append(f"CFP ({percent(cfp_row.valeur, 3)}) : {euros(cfp)}")
     if nature is not Nature.LIBERALE:
         lines.append(f"TFC ({percent(tfc_row.valeur, 3)}) : {euros(tfc)}")
+        threshold = contributions.tfc_threshold_row(on)
+        if ca <= threshold.valeur:
+            cite(threshold)
+            lines.append(f"  Note : CA ≤ {euros(threshold.valeur, 0)} ; selon service-public la TFC n'est due qu'au-delà "
+                         "(mécanisme non précisé, incertain) ; xlae la compte comme l'URSSAF, à chaque déclaration.")
     vl = ZERO
     if args.vl:
         vl_row = contributions.vl_row(activite, on)

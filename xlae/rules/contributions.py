@@ -77,6 +77,15 @@ def tfc(ca: Decimal, activite: Activite, on: date, nature: Nature, departement: 
     return cents(ca * tfc_row(activite, on, nature, departement, rates).valeur)
 
 
+def tfc_threshold_row(on: date, rates: Rates | None = None) -> Rate:
+    """The 5 000 € annual CA under which service-public says no TFC is due (UNCERTAIN).
+
+    Not applied to the amounts: URSSAF and mon-entreprise levy the TFC on every
+    declaration, and how the threshold works is not documented; shown as a note.
+    """
+    return (rates or get_rates()).lookup("tfc_seuil_ca_annuel", "toutes", "toutes", on)
+
+
 def vl_row(activite: Activite, on: date, rates: Rates | None = None) -> Rate:
     return (rates or get_rates()).lookup("vl_taux", activite.value, "toutes", on)
 
