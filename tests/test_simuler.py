@@ -172,3 +172,17 @@ def test_small_ca_recalls_the_uncertain_tfc_threshold(capsys):
     # 5 001 €: no note
     code, lines, err = run(capsys, "--activite", "service_bic", "--ca", "5001", "--annee", "2026")
     assert not any(line.startswith("  Note : CA ≤") for line in lines)
+
+
+def test_bnc_2024_split_at_the_july_rate_change(capsys):
+    code, lines, err = run(capsys, "--activite", "bnc", "--ca", "40000", "--annee", "2024")
+    assert (code, err) == (0, "")
+    assert "  01/2024 → 06/2024 : 21,10 % (taux normal bnc) = 4 220,00 €" in lines   # 20 000 × 21.1 %
+    assert "  07/2024 → 12/2024 : 23,10 % (taux normal bnc) = 4 620,00 €" in lines   # 20 000 × 23.1 %
+    assert "  Total cotisations sociales : 8 840,00 €" in lines                      # 4 220 + 4 620
+
+
+def test_one_rounding_per_rate_period_not_per_month(capsys):
+    # 4 000 × 21.2 % = 848.00 (twelve monthly roundings of 70.666… would give 848.04)
+    code, lines, err = run(capsys, "--activite", "service_bic", "--ca", "4000", "--annee", "2026")
+    assert "  Total cotisations sociales : 848,00 €" in lines

@@ -96,23 +96,23 @@ def simulate(args: argparse.Namespace) -> list[str]:
     lines += ["", f"Abattement forfaitaire : {euros(deduction)}",
               f"Revenu imposable (CA − abattement) : {euros(abattement.revenu({activite: ca}, year))}", ""]
     months = _months(year, start)
-    per_month = ca / len(months)
-    social = ZERO
-    periods: list[tuple[str, dt.date, dt.date, Decimal, Decimal]] = []
+    # Months sharing one rate form one period, rounded once (one rounding per rate, not per month).
+    periods: list[list] = []  # [explication, first month, last month, taux, number of months]
     for month in months:
         rate = cotisations.taux_cotisations(activite, month, args.acre, start, zone)
         for row in rate.rows:
             cite(row)
-        amount = cents(per_month * rate.taux)
-        social += amount
         if periods and periods[-1][0] == rate.explication and periods[-1][3] == rate.taux:
-            label, first, _, taux, total = periods[-1]
-            periods[-1] = (label, first, month, taux, total + amount)
+            periods[-1][2] = month
+            periods[-1][4] += 1
         else:
-            periods.append((rate.explication, month, month, rate.taux, amount))
-    lines.append(f"Cotisations sociales ({'CA réparti également sur les mois d activité'.replace(' d ', ' d’')}) :")
-    for label, first, last, taux, total in periods:
-        lines.append(f"  {first:%m/%Y} → {last:%m/%Y} : {percent(taux)} ({label}) = {euros(total)}")
+            periods.append([rate.explication, month, month, rate.taux, 1])
+    lines.append("Cotisations sociales (CA réparti également sur les mois d’activité) :")
+    social = ZERO
+    for label, first, last, taux, count in periods:
+        amount = cents(ca * count / len(months) * taux)
+        social += amount
+        lines.append(f"  {first:%m/%Y} → {last:%m/%Y} : {percent(taux)} ({label}) = {euros(amount)}")
     lines.append(f"  Total cotisations sociales : {euros(social)}")
     cfp_row = contributions.cfp_row(activite, on, nature)
     tfc_row = contributions.tfc_row(activite, on, nature, dept)
