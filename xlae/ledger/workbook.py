@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import tempfile
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from ..atomic import atomic_path
 from ..errors import XlaeError
 from ..rules.vocabulary import normalize
 from ..template import layout
@@ -198,20 +199,12 @@ def save_safely(book: Book) -> Path:
     backup = backup_name(path)
     try:
         shutil.copy2(path, backup)
-        handle, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+        with atomic_path(path, mode=stat.S_IMODE(path.stat().st_mode)) as temporary:
+            book.wb.save(temporary)
     except OSError as error:
-        raise XlaeError(f"classeur : impossible d'écrire dans le dossier de {path.name} ({error}) ; "
-                        "le classeur n'a pas été modifié.", "classeur") from None
-    os.close(handle)
-    try:
-        book.wb.save(temp)
-        shutil.copymode(path, temp)
-        os.replace(temp, path)
-    except OSError as error:
-        Path(temp).unlink(missing_ok=True)
+        if not backup.exists():
+            raise XlaeError(f"classeur : impossible d'écrire dans le dossier de {path.name} ({error}) ; "
+                            "le classeur n'a pas été modifié.", "classeur") from None
         raise XlaeError(f"classeur : écriture de {path.name} impossible ({error}) ; le fichier d'origine "
                         f"est intact, sauvegarde : {backup.name}.", "classeur") from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
     return backup
