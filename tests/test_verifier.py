@@ -98,18 +98,21 @@ def test_duplicated_reference(tmp_path: Path) -> None:
 
 
 def test_future_date_out_of_year_and_before_creation(tmp_path: Path) -> None:
-    rows = [receipt(D("2025-12-30"), "F2025-099", 50), *clean_rows(), receipt(D("2026-12-01"), "F2026-004", 10),
-            receipt(D("2027-01-04"), "F2027-001", 10)]
-    found = findings(make_book(tmp_path / "livre.xlsx", params={"date_creation": D("2026-01-05")}, recettes=rows))
+    # 2024 is out (N-2); 2025 is kept (N-1 gives the Synthèse its previous-year CA) but precedes creation.
+    rows = [receipt(D("2024-12-30"), "F2024-099", 40), receipt(D("2025-12-30"), "F2025-099", 50), *clean_rows(),
+            receipt(D("2026-12-01"), "F2026-004", 10), receipt(D("2027-01-04"), "F2027-001", 10)]
+    found = findings(make_book(tmp_path / "livre.xlsx", params={"date_creation": D("2025-12-31")}, recettes=rows))
     assert found == [
-        "Recettes, ligne 2, colonne A (Date d'encaissement) : date du 30/12/2025 antérieure à la date de création "
-        "(05/01/2026, Paramètres)",
-        "Recettes, ligne 2, colonne A (Date d'encaissement) : 2 ligne(s) hors de l'année 2026 des Paramètres "
-        "(lignes 2, 7) : la Synthèse de 2026 ne les compte pas ; tenez un registre par année ou changez l'année "
+        "Recettes, ligne 2, colonne A (Date d'encaissement) : date du 30/12/2024 antérieure à la date de création "
+        "(31/12/2025, Paramètres)",
+        "Recettes, ligne 2, colonne A (Date d'encaissement) : 2 ligne(s) hors des années 2025 et 2026 "
+        "(lignes 2, 8) : la Synthèse de 2026 ne les compte pas ; tenez un registre par année ou changez l'année "
         "des Paramètres",
-        "Recettes, ligne 6, colonne A (Date d'encaissement) : date du 01/12/2026 dans le futur : n'inscrivez une "
+        "Recettes, ligne 3, colonne A (Date d'encaissement) : date du 30/12/2025 antérieure à la date de création "
+        "(31/12/2025, Paramètres)",
+        "Recettes, ligne 7, colonne A (Date d'encaissement) : date du 01/12/2026 dans le futur : n'inscrivez une "
         "recette ou un achat qu'une fois payé",
-        "Recettes, ligne 7, colonne A (Date d'encaissement) : date du 04/01/2027 dans le futur : n'inscrivez une "
+        "Recettes, ligne 8, colonne A (Date d'encaissement) : date du 04/01/2027 dans le futur : n'inscrivez une "
         "recette ou un achat qu'une fois payé",
     ]
 

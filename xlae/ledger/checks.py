@@ -106,7 +106,7 @@ def check_ledger(sheet: str, rows: list[LedgerRow], params: Parameters | None, t
                 add("date", f"date du {day(date)} dans le futur : n'inscrivez une recette ou un achat "
                             "qu'une fois payé")
             if params is not None:
-                if date.year != params.annee:
+                if date.year not in (params.annee, params.annee - 1):  # N-1 gives the Synthèse its previous CA
                     out_of_year.append(row.row)
                 if params.date_creation and date < params.date_creation:
                     add("date", f"date du {day(date)} antérieure à la date de création "
@@ -143,7 +143,7 @@ def check_ledger(sheet: str, rows: list[LedgerRow], params: Parameters | None, t
     if out_of_year and params is not None:
         rows_text = _ranges(out_of_year)
         found.append(Finding(sheet, out_of_year[0], col["date"],
-                             f"{len(out_of_year)} ligne(s) hors de l'année {params.annee} des Paramètres "
+                             f"{len(out_of_year)} ligne(s) hors des années {params.annee - 1} et {params.annee} "
                              f"(lignes {rows_text}) : la Synthèse de {params.annee} ne les compte pas ; "
                              "tenez un registre par année ou changez l'année des Paramètres"))
     return found
