@@ -31,7 +31,8 @@ frame = frame[pd.to_numeric(frame.iloc[:, 5], errors="coerce").notna()]
 dates = pd.to_datetime(frame.iloc[:, 0], errors="coerce")
 sums = pd.to_numeric(frame.iloc[:, 5]).groupby([dates.dt.month, frame.iloc[:, 4]]).sum()
 seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "total": round(float(sums.sum()), 2)}))
 """
 
 OURS = """
@@ -43,8 +44,9 @@ result = batch.recalculate(sys.argv[1:-1], sys.argv[-1], int(__import__("os").en
                            progress=False)
 seconds = time.perf_counter() - t
 errors = [o.error for o in result.outcomes if o.error]
+ca = result.outcomes[0].row.ca if result.outcomes and result.outcomes[0].row else None
 print(json.dumps({"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "errors": errors[:1], "failed": len(errors)}))
+                  "errors": errors[:1], "failed": len(errors), "ca": ca}))
 """
 
 
@@ -57,6 +59,13 @@ def measure(code: str, *args: str, jobs: int = 1) -> dict:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - started
     return result
+
+
+def _same_ca(ours: dict, floor: dict) -> str:
+    """Every generated row is valid and dated in the year: the summary's CA must be the floor's total."""
+    if ours.get("ca") is None:
+        return "non (pas de CA)"
+    return "oui" if abs(ours["ca"] - floor["total"]) < 0.005 else f"NON ({ours['ca']} ≠ {floor['total']})"
 
 
 def main() -> None:
@@ -72,7 +81,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         print(f"{'lignes':>8} │ {'plancher (s)':>12} │ {'xlae (s)':>9} │ {'ratio':>6} │ {'mém. plancher':>13} │ "
-              f"{'mém. xlae':>10}")
+              f"{'mém. xlae':>10} │ CA identique au plancher")
         for rows in sizes:
             path = work / f"livre-{rows}.xlsx"
             path.write_bytes(ledger_fill.workbook(rows))
@@ -82,7 +91,7 @@ def main() -> None:
             note = f"  ({ours['errors'][0]})" if ours["errors"] else ""
             print(f"{rows:>8} │ {floor['seconds']:>12.2f} │ {ours['seconds']:>9.2f} │ "
                   f"{ours['seconds'] / floor['seconds']:>5.1f}× │ {floor['rss_mb']:>10.0f} Mo │ "
-                  f"{ours['rss_mb']:>7.0f} Mo{note}")
+                  f"{ours['rss_mb']:>7.0f} Mo │ {_same_ca(ours, floor)}{note}")
         small = work / "lot"
         small.mkdir()
         data = ledger_fill.workbook(50)

@@ -20,8 +20,13 @@ EPOCH = dt.date(1899, 12, 30)
 
 
 def workbook(rows: int, year: int = 2026, activite: str = "bnc", seed: int = 1) -> bytes:
-    """The template (parameters filled) with ``rows`` receipts of ``year``."""
-    template = build.workbook_bytes(build.build_workbook({"activite": activite, "annee": year}))
+    """The template (parameters filled) with ``rows`` receipts of ``year``.
+
+    The template covers the default 10 000 ledger rows, or ``rows`` when more, as
+    ``xlae modele --lignes rows`` would generate it: the summary counts every row.
+    """
+    covered = max(rows, layout.MAX_ROWS)
+    template = build.workbook_bytes(build.build_workbook({"activite": activite, "annee": year}, covered))
     source = zipfile.ZipFile(io.BytesIO(template))
     part = xlsx.read_package(source).sheets[layout.SHEET_RECETTES]
     sheet = source.read(part)

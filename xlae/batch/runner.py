@@ -58,7 +58,8 @@ def recalculate(job: Job) -> Outcome:
             package = reader.package_of(archive)
             formulas = xlsx.formula_cells(archive.read(package.sheets[layout.SHEET_SYNTHESE]))
             ledgers = reader.read_ledgers(source, package)
-            changed = summary.differences(formulas)
+            rows = summary.covered_rows(formulas)
+            changed = summary.differences(formulas, rows)
             outcome.customised = changed
             engine = job.engine
             if engine == "auto":
@@ -68,7 +69,7 @@ def recalculate(job: Job) -> Outcome:
                                 "rapide ne la connaît pas ; relancez avec --moteur auto ou formules.")
             outcome.engine = engine
             if engine == "python":
-                values = summary.evaluate_standard(ledgers)
+                values = summary.evaluate_standard(ledgers, rows)
             elif engine == "formules":
                 values = summary.evaluate_formulas(source)
             else:
@@ -77,7 +78,7 @@ def recalculate(job: Job) -> Outcome:
         outcome.values = values
         outcome.target = str(target)
         outcome.row = summary.report_row(source.name, ledgers, values)
-        beyond = summary.rows_beyond_template(ledgers)
+        beyond = summary.rows_beyond_template(ledgers, rows)
         if beyond:
             outcome.error = f"copie écrite, mais {beyond}"
     except XlaeError as error:

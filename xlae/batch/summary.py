@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from .report import ReportRow
 
 _QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
 _STRING = re.compile(r'("(?:[^"]|"")*")')
+_LEDGER_RANGE = re.compile(r"(?:RECETTES|ACHATS)!\$?[A-Z]{1,3}\$?2:\$?[A-Z]{1,3}\$?(\d+)")
 
 
 def normalise(formula: str) -> str:
@@ -37,17 +39,39 @@ def normalise(formula: str) -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=1)
-def standard_formulas() -> dict[str, str]:
-    """ref -> normalised formula of the standard summary, as ``xlae modele`` writes it."""
-    from ..template import synthese
+@lru_cache(maxsize=4)
+def standard_formulas(rows: int | None = None) -> dict[str, str]:
+    """ref -> normalised formula of the standard summary, as ``xlae modele --lignes rows`` writes it."""
+    from ..template import layout, synthese
 
-    return {cell.ref.replace("$", ""): normalise(cell.formula) for cell in synthese.summary_cells()}
+    cells = synthese.summary_cells(rows or layout.MAX_ROWS)
+    return {cell.ref.replace("$", ""): normalise(cell.formula) for cell in cells}
 
 
-def differences(found: dict[str, str]) -> list[str]:
+def covered_rows(found: dict[str, str]) -> int:
+    """Ledger rows the workbook's own summary covers, read from its ledger ranges.
+
+    ``xlae modele --lignes N`` writes every range as rows 2..N+1; the most frequent
+    end row wins (a user who changed one range gets a "customised" summary, not a
+    new N). No ledger range at all: the default of ``xlae modele``.
+    """
+    from ..template import layout, synthese
+
+    ends: Counter[int] = Counter()
+    for formula in found.values():
+        ends.update(int(end) for end in _LEDGER_RANGE.findall(normalise(formula)))
+    if not ends:
+        return layout.MAX_ROWS
+    rows = ends.most_common(1)[0][0] - layout.FIRST_DATA_ROW + 1
+    try:
+        return synthese.check_rows(rows)
+    except XlaeError:
+        return layout.MAX_ROWS
+
+
+def differences(found: dict[str, str], rows: int | None = None) -> list[str]:
     """Refs of the summary sheet whose formula differs from the standard (empty: standard)."""
-    expected = standard_formulas()
+    expected = standard_formulas(rows)
     changed = [ref for ref, formula in expected.items() if normalise(found.get(ref, "")) != formula]
     changed += [ref for ref in found if ref not in expected]
     return sorted(set(changed), key=_ref_order)
@@ -58,12 +82,12 @@ def _ref_order(ref: str) -> tuple[int, str]:
     return (int(match.group(2)), match.group(1)) if match else (0, ref)
 
 
-def evaluate_standard(ledgers: Ledgers) -> dict[str, Any]:
-    """Every formula cell of the standard template, computed by the rules from the ledgers."""
-    from ..template import synthese
+def evaluate_standard(ledgers: Ledgers, rows: int | None = None) -> dict[str, Any]:
+    """Every formula cell of the standard template (covering ``rows`` ledger rows), computed by the rules."""
+    from ..template import layout, synthese
 
     inputs = synthese.Inputs(parametres=ledgers.parametres, recettes=ledgers.recettes, achats=ledgers.achats)
-    return synthese.evaluate(inputs)
+    return synthese.evaluate(inputs, rows or layout.MAX_ROWS)
 
 
 def evaluate_formulas(path: Path) -> dict[str, Any]:
@@ -153,15 +177,18 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def rows_beyond_template(ledgers: Ledgers) -> str | None:
+def rows_beyond_template(ledgers: Ledgers, rows: int | None = None) -> str | None:
     """French warning when ledger rows lie below the last row the summary's formulas cover."""
     from ..template import layout
 
+    rows = rows or layout.MAX_ROWS
+    last = layout.last_data_row(rows)
     notes = []
     for sheet, frame in ((layout.SHEET_RECETTES, ledgers.recettes), (layout.SHEET_ACHATS, ledgers.achats)):
-        below = frame.loc[frame["row"] > layout.LAST_DATA_ROW].drop(columns="row")
+        below = frame.loc[frame["row"] > last].drop(columns="row")
         count = int(below.notna().any(axis=1).sum()) if len(below) else 0
         if count:
-            notes.append(f"{count} ligne(s) de la feuille « {sheet} » au-delà de la ligne "
-                         f"{layout.LAST_DATA_ROW} ne sont pas comptées par la synthèse")
+            notes.append(f"{count} ligne(s) de la feuille « {sheet} » au-delà de la ligne {last} ne sont pas "
+                         f"comptées par la synthèse (formules prévues pour {rows} lignes ; créez un modèle plus "
+                         f"grand avec « xlae modele --lignes N » et recopiez-y les livres)")
     return " ; ".join(notes) + "." if notes else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..template import build
+from ..template import build, layout
 
 DEFAULT_NAME = "modele-auto-entrepreneur.xlsx"
 
@@ -23,16 +23,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--exemple", action="store_true",
                         help="écrit l'exemple rempli (informaticien en BNC) au lieu du modèle vide")
     parser.add_argument("--force", action="store_true", help="remplace le fichier s'il existe déjà")
+    parser.add_argument("--lignes", metavar="N", type=_rows, default=layout.MAX_ROWS,
+                        help=f"lignes des livres couvertes par les formules de la synthèse (défaut : "
+                             f"{layout.MAX_ROWS}, au plus {layout.MAX_SHEET_ROWS}) ; au-delà de 10 000 lignes, "
+                             "le classeur se recalcule plus lentement dans un tableur")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.exemple:
         from ..template import exemple
-        data = exemple.example_bytes()
+        data = exemple.example_bytes(args.lignes)
     else:
-        data = build.workbook_bytes(build.build_workbook())
+        data = build.workbook_bytes(build.build_workbook(rows=args.lignes))
     target = build.write_new_file(args.sortie, data, force=args.force)
     what = "Exemple" if args.exemple else "Modèle"
-    print(f"{what} écrit : {target}")
+    print(f"{what} écrit : {target} (formules de la synthèse sur {args.lignes} lignes de livre)")
     return 0
+
+
+def _rows(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(" ", "").replace("\u202f", "").replace("\xa0", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier de lignes") from None
+    if not 1 <= value <= layout.MAX_SHEET_ROWS:
+        raise argparse.ArgumentTypeError(f"{value} refusé : de 1 à {layout.MAX_SHEET_ROWS} lignes")
+    return value

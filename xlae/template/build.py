@@ -70,8 +70,13 @@ def default_year() -> int:
     return max(r.date_effet.year for r in get_rates().rows if r.parametre == "plafond_ca")
 
 
-def build_workbook(parametres: dict[str, Any] | None = None) -> Workbook:
-    """The template as an openpyxl workbook (parameters may be pre-filled)."""
+def build_workbook(parametres: dict[str, Any] | None = None, rows: int = L.MAX_ROWS) -> Workbook:
+    """The template as an openpyxl workbook (parameters may be pre-filled).
+
+    ``rows``: ledger rows covered by the summary's formulas, the formats and the
+    validations (rows 2..rows+1 of Recettes and Achats).
+    """
+    rows = S.check_rows(rows)
     wb = Workbook()
     wb.properties.creator = "xlae"
     wb.properties.lastModifiedBy = "xlae"
@@ -84,9 +89,9 @@ def build_workbook(parametres: dict[str, Any] | None = None) -> Workbook:
     _parametres(wb.active, values)
     for name in L.PARAMETER_NAMES:
         wb.defined_names[name] = DefinedName(name, attr_text=L.parameter_ref(name))
-    _ledger(wb.create_sheet(L.SHEET_RECETTES), L.RECETTES_COLUMNS, RECETTES_WIDTHS, True)
-    _ledger(wb.create_sheet(L.SHEET_ACHATS), L.ACHATS_COLUMNS, ACHATS_WIDTHS, False)
-    _synthese(wb.create_sheet(L.SHEET_SYNTHESE))
+    _ledger(wb.create_sheet(L.SHEET_RECETTES), L.RECETTES_COLUMNS, RECETTES_WIDTHS, True, rows)
+    _ledger(wb.create_sheet(L.SHEET_ACHATS), L.ACHATS_COLUMNS, ACHATS_WIDTHS, False, rows)
+    _synthese(wb.create_sheet(L.SHEET_SYNTHESE), rows)
     _baremes(wb.create_sheet(L.SHEET_BAREMES))
     return wb
 
@@ -140,7 +145,7 @@ def _parametres(ws, values: dict[str, Any]) -> None:
     _page(ws, landscape=True)
 
 
-def _ledger(ws, columns: tuple[L.Column, ...], widths: dict[str, int], with_category: bool) -> None:
+def _ledger(ws, columns: tuple[L.Column, ...], widths: dict[str, int], with_category: bool, rows: int) -> None:
     for col in columns:
         cell = ws[f"{col.letter}{L.HEADER_ROW}"]
         cell.value, cell.font, cell.fill = col.title, BOLD, HEADER_FILL
@@ -151,7 +156,7 @@ def _ledger(ws, columns: tuple[L.Column, ...], widths: dict[str, int], with_cate
             dim.number_format = S.DATE
         elif col.key == "montant":
             dim.number_format = S.MONEY
-    first, last = L.FIRST_DATA_ROW, L.LAST_DATA_ROW
+    first, last = L.FIRST_DATA_ROW, L.last_data_row(rows)
     letter = {c.key: c.letter for c in columns}
     area = f"{letter['date']}{first}:{letter['date']}{last}"
     dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True, showErrorMessage=True,
@@ -190,7 +195,7 @@ def _ledger(ws, columns: tuple[L.Column, ...], widths: dict[str, int], with_cate
     _page(ws, landscape=True)
 
 
-def _synthese(ws) -> None:
+def _synthese(ws, rows: int) -> None:
     for ref, text in S.static_cells().items():
         ws[ref] = text
     ws["A1"].font = TITLE_FONT
@@ -203,7 +208,7 @@ def _synthese(ws) -> None:
     for row in (4, S.ROW_PREV_CAT - 1, S.ROW_TVA - 1, S.ROW_ABATTEMENT - 1, S.ROW_COMPTE_SEUIL - 1,
                 S.ROW_CHECKS - 1, S.MONTH_HEADER - 1, S.QUARTER_HEADER - 1):
         ws[f"A{row}"].font = BOLD
-    for cell in S.summary_cells():
+    for cell in S.summary_cells(rows):
         target = ws[cell.ref]
         target.value = cell.formula
         target.number_format = cell.number_format

@@ -74,14 +74,14 @@ def achats(rnd: random.Random) -> list[dict[str, Any]]:
     return rows
 
 
-def example_workbook():
+def example_workbook(rows: int = L.MAX_ROWS):
     rnd = random.Random(SEED)
-    wb = build.build_workbook(PARAMETRES)
+    wb = build.build_workbook(PARAMETRES, rows)
     build.fill_ledger(wb, L.SHEET_RECETTES, recettes(rnd))
     build.fill_ledger(wb, L.SHEET_ACHATS, achats(rnd))
     return wb
 
 
-def example_bytes() -> bytes:
-    """The example's xlsx bytes (deterministic)."""
-    return build.workbook_bytes(example_workbook())
+def example_bytes(rows: int = L.MAX_ROWS) -> bytes:
+    """The example's xlsx bytes (deterministic); ``rows`` as in ``build.build_workbook``."""
+    return build.workbook_bytes(example_workbook(rows))

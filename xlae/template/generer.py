@@ -80,9 +80,9 @@ def sample(seed: int = 1, rows: int = 300, year: int = 2026, creation: dt.date =
     return Ledgers(recettes, achats, params, counts)
 
 
-def workbook_bytes(ledgers: Ledgers) -> bytes:
+def workbook_bytes(ledgers: Ledgers, rows: int = L.MAX_ROWS) -> bytes:
     """The template filled with these ledgers (rows from the first data row, in order)."""
-    wb = build.build_workbook(ledgers.parametres)
+    wb = build.build_workbook(ledgers.parametres, rows)
     build.fill_ledger(wb, L.SHEET_RECETTES, ledgers.recettes)
     build.fill_ledger(wb, L.SHEET_ACHATS, ledgers.achats)
     return build.workbook_bytes(wb)

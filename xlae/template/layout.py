@@ -88,8 +88,16 @@ CLOTURE_OBJET_PERIODE = "Période"  # value of « Objet » on the row holding th
 # --- Added by the template generator (issue 4); nothing above was moved. ---
 
 # Room for the ledgers: every formula of the summary covers rows FIRST_DATA_ROW..LAST_DATA_ROW.
+# MAX_ROWS is the default of ``xlae modele``; ``xlae modele --lignes N`` covers N rows instead
+# (see ``last_data_row``), and the batch reads N back from the workbook's own formulas.
 MAX_ROWS = 10_000
 LAST_DATA_ROW = FIRST_DATA_ROW + MAX_ROWS - 1
+MAX_SHEET_ROWS = 1_048_576 - FIRST_DATA_ROW + 1  # data rows an Excel sheet can hold below the header
+
+
+def last_data_row(rows: int = MAX_ROWS) -> int:
+    """Last sheet row covered by a summary built for ``rows`` ledger rows."""
+    return FIRST_DATA_ROW + rows - 1
 
 # Paramètres sheet: label in A, value (the named cell) in B, help text in C.
 PARAMETER_CELLS = {name: f"B{FIRST_DATA_ROW + i}" for i, name in enumerate(PARAMETER_NAMES)}

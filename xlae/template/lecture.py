@@ -20,8 +20,9 @@ from .synthese import Inputs
 def _ledger(ws, columns: tuple[L.Column, ...]) -> pd.DataFrame:
     index = {c.key: ord(c.letter) - 65 for c in columns}
     records: list[dict[str, Any]] = []
-    for number, row in enumerate(ws.iter_rows(min_row=L.FIRST_DATA_ROW, max_row=L.LAST_DATA_ROW,
-                                              max_col=len(columns), values_only=True), start=L.FIRST_DATA_ROW):
+    # Every row, also below the rows the summary covers: ``synthese.evaluate(…, rows)`` leaves those out.
+    for number, row in enumerate(ws.iter_rows(min_row=L.FIRST_DATA_ROW, max_col=len(columns), values_only=True),
+                                 start=L.FIRST_DATA_ROW):
         if all(v is None for v in row):
             continue
         record = {key: (row[i] if i < len(row) else None) for key, i in index.items()}

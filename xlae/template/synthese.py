@@ -102,20 +102,16 @@ KEY_CELLS = {
 }
 
 
-def _rng(sheet: str, col: str) -> str:
-    return f"{sheet}!${col}${FIRST}:${col}${LAST}"
+def _rng(sheet: str, col: str, last: int) -> str:
+    return f"{sheet}!${col}${FIRST}:${col}${last}"
 
 
-def _rec(key: str) -> str:
-    return _rng(L.SHEET_RECETTES, L.column(L.RECETTES_COLUMNS, key).letter)
-
-
-def _ach(key: str) -> str:
-    return _rng(L.SHEET_ACHATS, L.column(L.ACHATS_COLUMNS, key).letter)
-
-
-RA, RE, RF = _rec("date"), _rec("categorie"), _rec("montant")
-AA, AE = _ach("date"), _ach("montant")
+def check_rows(rows: Any, argument: str = "lignes") -> int:
+    """Number of ledger rows the summary covers: a whole number from 1 to what a sheet holds."""
+    if isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= L.MAX_SHEET_ROWS:
+        raise XlaeError(f"{argument} : {rows!r} refusé ; un nombre entier de lignes de 1 à "
+                        f"{L.MAX_SHEET_ROWS} (défaut : {L.MAX_ROWS}).", argument)
+    return rows
 BAREMES_LAST = 1 + 400  # room for the rates sheet rows on Barèmes (checked by the generator)
 
 
@@ -147,27 +143,35 @@ class SummaryCell:
     compute: Callable[["_Context"], Any] = field(repr=False, compare=False)
 
 
-@lru_cache(maxsize=1)
-def _description() -> tuple[tuple[SummaryCell, ...], dict[str, str]]:
-    builder = _Builder()
+@lru_cache(maxsize=8)
+def _description(rows: int) -> tuple[tuple[SummaryCell, ...], dict[str, str]]:
+    builder = _Builder(check_rows(rows))
     builder.build()
     return tuple(builder.cells), builder.static
 
 
-def summary_cells() -> list[SummaryCell]:
-    """Every formula cell of Synthèse, in sheet order of construction."""
-    return list(_description()[0])
+def summary_cells(rows: int = L.MAX_ROWS) -> list[SummaryCell]:
+    """Every formula cell of Synthèse, in sheet order of construction.
+
+    ``rows``: ledger rows the formulas cover (rows 2..rows+1 of Recettes and Achats);
+    only the ledger ranges depend on it.
+    """
+    return list(_description(rows)[0])
 
 
 def static_cells() -> dict[str, str]:
     """Fixed texts of Synthèse (titles, labels, headers, codes): ref -> text."""
-    return dict(_description()[1])
+    return dict(_description(L.MAX_ROWS)[1])
 
 
-def evaluate(inputs: Inputs) -> dict[str, Any]:
-    """ref -> value of every formula cell of Synthèse, without any formula engine."""
-    context = _Context(inputs)
-    return {cell.ref: context[cell.ref] for cell in summary_cells()}
+def evaluate(inputs: Inputs, rows: int = L.MAX_ROWS) -> dict[str, Any]:
+    """ref -> value of every formula cell of Synthèse, without any formula engine.
+
+    ``rows`` as in ``summary_cells``: ledger rows below row rows+1 are not counted,
+    exactly as the formulas of such a workbook would not count them.
+    """
+    context = _Context(inputs, rows)
+    return {cell.ref: context[cell.ref] for cell in summary_cells(rows)}
 
 
 def excel_value(value: Any) -> Any:
@@ -278,9 +282,10 @@ def _money(amounts: np.ndarray) -> float:
 
 
 class _Ledger:
-    """A ledger as arrays: serial dates, amounts, categories, used rows (sheet rows FIRST..LAST)."""
+    """A ledger as arrays: serial dates, amounts, categories, used rows (sheet rows FIRST..last)."""
 
-    def __init__(self, frame: pd.DataFrame, columns: tuple[L.Column, ...], with_category: bool) -> None:
+    def __init__(self, frame: pd.DataFrame, columns: tuple[L.Column, ...], with_category: bool,
+                 last: int = LAST) -> None:
         keys = [c.key for c in columns]
         if frame is None or len(frame) == 0:
             frame = pd.DataFrame({k: [] for k in keys + ["row"]})
@@ -288,7 +293,7 @@ class _Ledger:
         if missing:
             raise XlaeError(f"livre : colonnes manquantes dans les données lues : {', '.join(missing)}.")
         rows = frame["row"].to_numpy()
-        keep = np.array([FIRST <= int(r) <= LAST for r in rows], dtype=bool)
+        keep = np.array([FIRST <= int(r) <= last for r in rows], dtype=bool)
         frame = frame.loc[keep]
         self.rows = frame["row"].to_numpy(dtype=np.int64)
         cells = {k: frame[k].to_numpy(dtype=object) for k in keys}
@@ -329,14 +334,15 @@ class _Ledger:
 class _Context:
     """Values of the summary cells, computed on demand (each cell once)."""
 
-    def __init__(self, inputs: Inputs) -> None:
+    def __init__(self, inputs: Inputs, rows: int = L.MAX_ROWS) -> None:
         self.params = {name: (None if _blank(v) else v) for name, v in (inputs.parametres or {}).items()}
         for name in L.PARAMETER_NAMES:
             self.params.setdefault(name, None)
         self.annee = _check_year(self.params["annee"])
-        self.recettes = _Ledger(inputs.recettes, L.RECETTES_COLUMNS, True)
-        self.achats = _Ledger(inputs.achats, L.ACHATS_COLUMNS, False)
-        self._cells = {cell.ref: cell for cell in summary_cells()}
+        last = L.last_data_row(rows)
+        self.recettes = _Ledger(inputs.recettes, L.RECETTES_COLUMNS, True, last)
+        self.achats = _Ledger(inputs.achats, L.ACHATS_COLUMNS, False, last)
+        self._cells = {cell.ref: cell for cell in summary_cells(rows)}
         self._values: dict[str, Any] = {}
 
     def p(self, name: str) -> Any:
@@ -384,9 +390,19 @@ def _year_bounds(year: int) -> tuple[float, float]:
 class _Builder:
     """Builds the cells; each ``add`` pairs a formula with the Python that mirrors it."""
 
-    def __init__(self) -> None:
+    def __init__(self, rows: int) -> None:
         self.cells: list[SummaryCell] = []
         self.static: dict[str, str] = {}
+        self.last = L.last_data_row(rows)
+        self.RA, self.RE, self.RF = self.rec("date"), self.rec("categorie"), self.rec("montant")
+        self.AA, self.AE = self.ach("date"), self.ach("montant")
+
+    def rec(self, key: str) -> str:
+        """Absolute range of a Recettes column over the covered rows."""
+        return _rng(L.SHEET_RECETTES, L.column(L.RECETTES_COLUMNS, key).letter, self.last)
+
+    def ach(self, key: str) -> str:
+        return _rng(L.SHEET_ACHATS, L.column(L.ACHATS_COLUMNS, key).letter, self.last)
 
     def add(self, ref: str, label: str, formula: str, number_format: str, kind: str,
             compute: Callable[[_Context], Any]) -> None:
@@ -516,7 +532,7 @@ class _Builder:
 
             self.add(f"B{row}", label,
                      f'=IF(ISNUMBER(ca_annee_precedente),IF(activite="{code}",ca_annee_precedente,0),'
-                     f'ROUND(SUMPRODUCT(({RE}="{code}")*({RA}>=DATE(annee-1,1,1))*({RA}<DATE(annee,1,1))*({RF}>=0),{RF}),2))', MONEY, "money", compute)
+                     f'ROUND(SUMPRODUCT(({self.RE}="{code}")*({self.RA}>=DATE(annee-1,1,1))*({self.RA}<DATE(annee,1,1))*({self.RF}>=0),{self.RF}),2))', MONEY, "money", compute)
         self.text(f"A{ROW_PREV_TOTAL}", "CA de l'année précédente")
         self.add(f"B{ROW_PREV_TOTAL}", "CA de l'année précédente",
                  f"=ROUND(SUM(B{ROW_PREV_CAT}:B{ROW_PREV_CAT + 3}),2)", MONEY, "money",
@@ -647,33 +663,33 @@ class _Builder:
 
     def _checks(self) -> None:
         self.text(f"A{ROW_CHECKS - 1}", "Lignes à vérifier dans les livres (surlignées en rouge dans les feuilles)")
-        rec_cols = [_rec(c.key) for c in L.RECETTES_COLUMNS]
-        ach_cols = [_ach(c.key) for c in L.ACHATS_COLUMNS]
+        rec_cols = [self.rec(c.key) for c in L.RECETTES_COLUMNS]
+        ach_cols = [self.ach(c.key) for c in L.ACHATS_COLUMNS]
         used_rec = "((" + "+".join(f'({r}<>"")' for r in rec_cols) + ")>0)"
         used_ach = "((" + "+".join(f'({r}<>"")' for r in ach_cols) + ")>0)"
-        cat_ok = "(" + "+".join(f'({RE}="{code}")' for code in CODES) + ")"
+        cat_ok = "(" + "+".join(f'({self.RE}="{code}")' for code in CODES) + ")"
         rec, ach = "recettes", "achats"
         r0, a0 = ROW_CHECKS, ROW_CHECKS + 6
         # A valid row has a numeric date, so it is a used row: "to fix" = used − valid.
         checks = [
             (rec, "Recettes : lignes remplies", f"=SUMPRODUCT({used_rec}*1)", "used"),
             (rec, "Recettes : lignes à corriger",
-             f"=B{r0}-SUMPRODUCT(ISNUMBER({RA})*ISNUMBER({RF})*({RF}>=0)*{cat_ok})",
+             f"=B{r0}-SUMPRODUCT(ISNUMBER({self.RA})*ISNUMBER({self.RF})*({self.RF}>=0)*{cat_ok})",
              lambda g: ~(g.date_ok & g.amount_ok & g.category_ok)),
-            (rec, "dont date absente ou invalide (texte)", f"=B{r0}-COUNT({RA})", lambda g: ~g.date_ok),
+            (rec, "dont date absente ou invalide (texte)", f"=B{r0}-COUNT({self.RA})", lambda g: ~g.date_ok),
             (rec, "dont montant absent, négatif ou invalide (texte)",
-             f"=B{r0}-SUMPRODUCT(ISNUMBER({RF})*({RF}>=0))", lambda g: ~g.amount_ok),
+             f"=B{r0}-SUMPRODUCT(ISNUMBER({self.RF})*({self.RF}>=0))", lambda g: ~g.amount_ok),
             (rec, "dont catégorie absente ou inconnue", f"=B{r0}-SUMPRODUCT({cat_ok}*1)", lambda g: ~g.category_ok),
             (rec, "Recettes : lignes vides entre deux lignes remplies",
-             f"=MAX(0,SUMPRODUCT(MAX({used_rec}*ROW({RA})))-{FIRST - 1}-B{r0})", "empty"),
+             f"=MAX(0,SUMPRODUCT(MAX({used_rec}*ROW({self.RA})))-{FIRST - 1}-B{r0})", "empty"),
             (ach, "Achats : lignes remplies", f"=SUMPRODUCT({used_ach}*1)", "used"),
-            (ach, "Achats : lignes à corriger", f"=B{a0}-SUMPRODUCT(ISNUMBER({AA})*ISNUMBER({AE})*({AE}>=0))",
+            (ach, "Achats : lignes à corriger", f"=B{a0}-SUMPRODUCT(ISNUMBER({self.AA})*ISNUMBER({self.AE})*({self.AE}>=0))",
              lambda g: ~(g.date_ok & g.amount_ok)),
-            (ach, "dont date absente ou invalide (texte)", f"=B{a0}-COUNT({AA})", lambda g: ~g.date_ok),
+            (ach, "dont date absente ou invalide (texte)", f"=B{a0}-COUNT({self.AA})", lambda g: ~g.date_ok),
             (ach, "dont montant absent, négatif ou invalide (texte)",
-             f"=B{a0}-SUMPRODUCT(ISNUMBER({AE})*({AE}>=0))", lambda g: ~g.amount_ok),
+             f"=B{a0}-SUMPRODUCT(ISNUMBER({self.AE})*({self.AE}>=0))", lambda g: ~g.amount_ok),
             (ach, "Achats : lignes vides entre deux lignes remplies",
-             f"=MAX(0,SUMPRODUCT(MAX({used_ach}*ROW({AA})))-{FIRST - 1}-B{a0})", "empty"),
+             f"=MAX(0,SUMPRODUCT(MAX({used_ach}*ROW({self.AA})))-{FIRST - 1}-B{a0})", "empty"),
         ]
         for i, (ledger, label, formula, mask) in enumerate(checks):
             row = ROW_CHECKS + i
@@ -716,7 +732,7 @@ class _Builder:
             for code in CODES:
                 col = m[code]
                 self.add(f"{col}{r}", f"{headers[code]} ({name})",
-                         f'=ROUND(SUMPRODUCT(({RE}="{code}")*({RA}>=$A{r})*({RA}<$B{r}+1)*({RF}>=0),{RF}),2)', MONEY, "money",
+                         f'=ROUND(SUMPRODUCT(({self.RE}="{code}")*({self.RA}>=$A{r})*({self.RA}<$B{r}+1)*({self.RF}>=0),{self.RF}),2)', MONEY, "money",
                          lambda c, k=k, code=code: c.recettes.total(
                              _serial(dt.date(c.annee, k, 1)), _serial(_month_end(c.annee, k)) + 1, code))
             self.add(f"G{r}", f"CA du mois ({name})", f"=ROUND(SUM(C{r}:F{r}),2)", MONEY, "money",
@@ -827,7 +843,7 @@ class _Builder:
                      lambda c, r=r: float(cents(sum((to_decimal(c.num(f"{x}{r}")) for x in "CDEF"), ZERO))))
             end = f"DATE(annee,{3 * q + 1},1)" if q < 4 else "DATE(annee+1,1,1)"
             self.add(f"H{r}", f"Achats T{q}",
-                     f"=ROUND(SUMPRODUCT(({AA}>=$B{r})*({AA}<{end})*({AE}>=0),{AE}),2)",
+                     f"=ROUND(SUMPRODUCT(({self.AA}>=$B{r})*({self.AA}<{end})*({self.AE}>=0),{self.AE}),2)",
                      MONEY, "money", lambda c, q=q: c.achats.total(
                          _serial(dt.date(c.annee, 3 * q - 2, 1)),
                          _serial(dt.date(c.annee, 3 * q + 1, 1) if q < 4 else dt.date(c.annee + 1, 1, 1))))
