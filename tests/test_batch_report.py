@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import datetime as dt
 import io
 from pathlib import Path
@@ -15,10 +16,11 @@ from xlae.batch.report import ReportRow
 
 ROWS = [
     ReportRow("client-a.xlsx", "bnc", 2026, 30000.0, 77700.0, 30000 / 77700, 1281.5, dt.date(2026, 5, 31),
-              "Franchise en base de TVA en 2026.", "Sous le plafond : 38,6 % utilisé", 0),
+              prochaine_echeance=dt.date(2026, 3, 31), tva="Franchise en base de TVA en 2026.",
+              situation_plafond="Sous le plafond : 38,6 % utilisé", lignes_invalides=0),
     ReportRow("=HYPERLINK(\"x\").xlsx", erreur="-ce n'est pas un classeur"),
-    ReportRow("client-b.xlsx", "vente", 2026, 190000.0, 203100.0, 190000 / 203100, 24000.0, None, "@tva",
-              "+plafond", 2),
+    ReportRow("client-b.xlsx", "vente", 2026, 190000.0, 203100.0, 190000 / 203100, 24000.0, None,
+              tva="@tva", situation_plafond="+plafond", lignes_invalides=2),
 ]
 
 
@@ -26,11 +28,13 @@ def test_csv_is_french_and_escaped() -> None:
     text = report.csv_text(ROWS)
     lines = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert lines[0][:3] == ["Fichier", "Activité", "Année"]
-    assert lines[1][:8] == ["client-a.xlsx", "bnc", "2026", "30000,00", "77700,00", "38,6 %", "1281,50",
-                            "31/05/2026"]  # 30 000 / 77 700 = 38,61 %
+    assert lines[0][6:9] == ["Cotisations et contributions de la dernière période (€)",
+                             "Échéance de la dernière période", "Prochaine échéance"]
+    assert lines[1][:9] == ["client-a.xlsx", "bnc", "2026", "30000,00", "77700,00", "38,6 %", "1281,50",
+                            "31/05/2026", "31/03/2026"]  # 30 000 / 77 700 = 38,61 %
     assert lines[2][0] == "'=HYPERLINK(\"x\").xlsx"
     assert lines[2][-1] == "'-ce n'est pas un classeur"
-    assert lines[3][8:11] == ["'@tva", "'+plafond", "2"]
+    assert lines[3][8:12] == ["", "'@tva", "'+plafond", "2"]
     for line in lines:
         for cell in line:
             assert not cell.startswith(("=", "+", "-", "@"))
@@ -46,9 +50,11 @@ def test_xlsx_report(tmp_path: Path) -> None:
     path = report.write_xlsx(ROWS, tmp_path, 0.8, 1.0)
     sheet = openpyxl.load_workbook(path)["Rapport"]
     assert sheet.freeze_panes == "B2"
-    assert sheet.auto_filter.ref == "A1:L4"
+    assert sheet.auto_filter.ref == "A1:M4"
     assert [c.value for c in sheet[2]][:6] == ["client-a.xlsx", "bnc", 2026, 30000, 77700, 30000 / 77700]
     assert sheet["H2"].value.date() == dt.date(2026, 5, 31)
+    assert sheet["I1"].value == "Prochaine échéance" and sheet["I2"].value.date() == dt.date(2026, 3, 31)
+    assert sheet["I2"].number_format == "DD/MM/YYYY"
     assert sheet["A3"].value == "'=HYPERLINK(\"x\").xlsx"  # text, never a formula
     assert sheet["F2"].number_format == "0.0 %"
     rules = [(str(r.sqref), rule.operator, rule.formula) for r in sheet.conditional_formatting for rule in r.rules]
@@ -61,6 +67,8 @@ def test_terminal_table() -> None:
     assert lines[0].startswith("Fichier")
     assert "Part" in lines[0] and "Erreur" in lines[0]
     assert "38,6 %" in lines[2] and "30 000,00" in lines[2]
+    assert "Échéance (dernière) │ Prochaine échéance" in lines[0]
+    assert re.search(r"31/05/2026 +│ 31/03/2026 ", lines[2])
     assert lines[3].endswith("-ce n'est pas un classeur")
     bars = [[i for i, char in enumerate(line) if char == "│"][:10] for line in (lines[0], lines[2], lines[4])]
     assert bars[0] == bars[1] == bars[2]  # aligned columns

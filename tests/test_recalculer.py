@@ -73,7 +73,7 @@ def test_one_workbook_fast_path(tmp_path: Path, capsys: pytest.CaptureFixture[st
     ])
     before = digest(source)
     out = tmp_path / "out"
-    code = cli.main(["recalculer", str(source), "--sortie", str(out)])
+    code = cli.main(["recalculer", str(source), "--sortie", str(out), "--date-reference", "10/03/2026"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert digest(source) == before
@@ -87,8 +87,14 @@ def test_one_workbook_fast_path(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert formulas[CA].value == f"=G{S.MONTH_TOTAL}"
     lines = list(csv.reader((out / "rapport.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert lines[1][:4] == ["client.xlsx", "bnc", "2026", "3500,50"]
-    assert lines[1][10] == "1"
-    assert lines[1][11] == ""
+    # Last month with receipts: March 2026, 2 000 × 25,6 % = 512,00 + CFP (libérale) 2 000 × 0,2 % = 4,00,
+    # due 30/04/2026. Next due date on 10/03/2026: February's declaration, due 31/03/2026.
+    assert lines[0][6:9] == ["Cotisations et contributions de la dernière période (€)",
+                             "Échéance de la dernière période", "Prochaine échéance"]
+    assert lines[1][6:9] == ["516,00", "30/04/2026", "31/03/2026"]
+    assert lines[1][11] == "1"
+    assert lines[1][12] == ""
+    assert "Prochaine échéance" in captured.out and "31/03/2026" in captured.out
     assert "client.xlsx" in captured.out and "1 classeur recalculé" in captured.out
     assert sorted(p.name for p in out.iterdir()) == ["client.xlsx", "rapport.csv", "rapport.xlsx"]
 
@@ -135,12 +141,12 @@ def test_batch_with_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert sorted(p.name for p in out.iterdir()) == ["a.xlsx", "b.xlsx", "rapport.csv", "rapport.xlsx"]
     report = openpyxl.load_workbook(out / "rapport.xlsx")["Rapport"]
     rows = {r[0]: r for r in report.iter_rows(min_row=2, values_only=True)}
-    assert rows["a.xlsx"][3] == 1200 and rows["a.xlsx"][11] is None
+    assert rows["a.xlsx"][3] == 1200 and rows["a.xlsx"][12] is None
     assert rows["b.xlsx"][1] == "service_bic" and rows["b.xlsx"][3] == 800
-    assert "chiffré" in rows["chiffre.xlsx"][11]
-    assert "ancien format Excel 97-2003" in rows["vieux.xls"][11]
-    assert "corrompue" in rows["casse.xlsx"][11]
-    assert "feuilles « Paramètres », « Achats », « Synthèse » absentes" in rows["autre.xlsx"][11]
+    assert "chiffré" in rows["chiffre.xlsx"][12]
+    assert "ancien format Excel 97-2003" in rows["vieux.xls"][12]
+    assert "corrompue" in rows["casse.xlsx"][12]
+    assert "feuilles « Paramètres », « Achats », « Synthèse » absentes" in rows["autre.xlsx"][12]
     assert "Échec : " in captured.err and "4 classeurs" not in captured.out
     assert "2 classeurs recalculés, 4 en échec" in captured.out
 

@@ -7,6 +7,7 @@ does not cost a half-done batch.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -92,8 +93,12 @@ def plan(sources: list[Path], folder: Path) -> list[runner.Job]:
 
 def recalculate(paths: list[str], output: str | None = None, workers: int | None = None,
                 engine: str = "auto", rates_path: str | None = None,
-                stream: TextIO | None = None, progress: bool = True) -> BatchResult:
-    """Run the batch and write the reports; raises ``XlaeError`` for bad usage only."""
+                stream: TextIO | None = None, progress: bool = True,
+                today: dt.date | None = None) -> BatchResult:
+    """Run the batch and write the reports; raises ``XlaeError`` for bad usage only.
+
+    ``today``: reference date of the report's "Prochaine échéance" (default: the day of the run).
+    """
     if engine not in runner.ENGINES:
         raise XlaeError(f"--moteur : « {engine} » inconnu (choix : {', '.join(runner.ENGINES)}).", "--moteur")
     if workers is not None and workers < 1:
@@ -104,7 +109,8 @@ def recalculate(paths: list[str], output: str | None = None, workers: int | None
         excel.check_available()
     sources = collect(paths)
     folder = prepare_output(Path(output or DEFAULT_OUTPUT), sources)
-    jobs = [runner.Job(j.source, j.target, engine) for j in plan(sources, folder)]
+    today = today or dt.date.today()
+    jobs = [runner.Job(j.source, j.target, engine, today) for j in plan(sources, folder)]
     bar = Progress(len(jobs), stream or sys.stderr, enabled=progress)
     done: Callable[[runner.Outcome], None] = lambda o: bar.advance(Path(o.source).name, o.error)
     try:

@@ -88,7 +88,7 @@ def _one(app, job: Job) -> Outcome:
             row, column = reader.position(ref)
             outcome.values[ref] = grid[row][column] if row < len(grid) and column < len(grid[row]) else None
         outcome.target = str(target)
-        outcome.row = summary.report_row(source.name, ledgers, outcome.values)
+        outcome.row = summary.report_row(source.name, ledgers, outcome.values, job.today)
     except XlaeError as error:
         outcome.error = str(error)
     except Exception as error:  # Excel's COM/AppleScript errors have many types

@@ -36,6 +36,7 @@ class ReportRow:
     part_plafond: float | None = None
     derniere_periode: float | None = None
     echeance: dt.date | None = None
+    prochaine_echeance: dt.date | None = None
     tva: str | None = None
     situation_plafond: str | None = None
     lignes_invalides: int | None = None
@@ -51,6 +52,7 @@ TITLES = {
     "part_plafond": "Part du plafond utilisée",
     "derniere_periode": "Cotisations et contributions de la dernière période (€)",
     "echeance": "Échéance de la dernière période",
+    "prochaine_echeance": "Prochaine échéance",
     "tva": "Statut TVA",
     "situation_plafond": "Situation au regard du plafond",
     "lignes_invalides": "Lignes invalides",
@@ -113,7 +115,8 @@ def write_xlsx(rows: list[ReportRow], folder: Path, amber: float, red: float) ->
         sheet.append([_cell_value(values[k]) for k in KEYS])
     last = sheet.max_row
     formats = {"ca": "#,##0.00 €", "plafond": "#,##0.00 €", "derniere_periode": "#,##0.00 €",
-               "part_plafond": "0.0 %", "echeance": "DD/MM/YYYY", "annee": "0"}
+               "part_plafond": "0.0 %", "echeance": "DD/MM/YYYY", "prochaine_echeance": "DD/MM/YYYY",
+               "annee": "0"}
     widths = {"fichier": 32, "activite": 14, "tva": 48, "situation_plafond": 48, "erreur": 48}
     for index, key in enumerate(KEYS, start=1):
         letter = get_column_letter(index)
@@ -167,7 +170,7 @@ def terminal_table(rows: list[ReportRow], width: int = 44) -> list[str]:
 
 SHORT = {"ca": "CA (€)", "plafond": "Plafond (€)", "part_plafond": "Part", "derniere_periode":
          "Dernière période (€)", "situation_plafond": "Plafond", "lignes_invalides": "Invalides",
-         "echeance": "Échéance", "tva": "TVA"}
+         "echeance": "Échéance (dernière)", "prochaine_echeance": "Prochaine échéance", "tva": "TVA"}
 RIGHT = ("ca", "plafond", "part_plafond", "derniere_periode", "lignes_invalides", "annee")
 
 

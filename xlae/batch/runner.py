@@ -8,6 +8,7 @@ on. Workers are plain functions over picklable jobs so that
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 import traceback
@@ -30,6 +31,7 @@ class Job:
     source: str
     target: str
     engine: str = "auto"
+    today: dt.date | None = None  # reference date of "Prochaine échéance" (None: the day of the run)
 
 
 @dataclass
@@ -77,7 +79,7 @@ def recalculate(job: Job) -> Outcome:
             writer.write_copy(archive, package, values, source, target)
         outcome.values = values
         outcome.target = str(target)
-        outcome.row = summary.report_row(source.name, ledgers, values)
+        outcome.row = summary.report_row(source.name, ledgers, values, job.today)
         beyond = summary.rows_beyond_template(ledgers, rows)
         if beyond:
             outcome.error = f"copie écrite, mais {beyond}"

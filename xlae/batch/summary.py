@@ -121,13 +121,14 @@ def alert_thresholds() -> tuple[float, float]:
     return synthese.ALERT_AMBER, synthese.ALERT_RED
 
 
-def report_row(name: str, ledgers: Ledgers, values: dict[str, Any]) -> ReportRow:
+def report_row(name: str, ledgers: Ledgers, values: dict[str, Any], today: dt.date | None = None) -> ReportRow:
     """The report's figures for one workbook, read from its evaluated summary cells.
 
     The ceiling shown is the one the summary compares with (sales ceiling when the
     sales test applies, else the services ceiling); the "last period" is the
-    declaration period of the last month of the year with receipts: what it
-    costs (cotisations + CFP + TFC + VL) and its due date.
+    declaration period of the last month of the displayed year with receipts:
+    what it costs (cotisations + CFP + TFC + VL) and its due date. The "next due
+    date" is the deadline still to meet on ``today`` (``next_due_date``).
     """
     from ..template import synthese as S
 
@@ -149,6 +150,7 @@ def report_row(name: str, ledgers: Ledgers, values: dict[str, Any]) -> ReportRow
                     annee=int(year) if year is not None else None, ca=number(key["ca_annee"]),
                     plafond=number(ceiling_ref), part_plafond=number(key["part_plafond"]),
                     tva=_text(get(key["statut_tva"])), situation_plafond=_text(get(key["statut_plafond"])))
+    row.prochaine_echeance = next_due_date(ledgers.parametres, today or dt.date.today())
     invalid = number(key["lignes_invalides"])
     row.lignes_invalides = int(invalid) if invalid is not None else None
     months = range(S.MONTH_FIRST, S.MONTH_FIRST + 12)
@@ -167,6 +169,32 @@ def report_row(name: str, ledgers: Ledgers, values: dict[str, Any]) -> ReportRow
                 if when == due and number(f"{c['a_payer']}{r}") is not None:
                     row.derniere_periode = number(f"{c['a_payer']}{r}")
     return row
+
+
+def next_due_date(parametres: dict[str, Any], today: dt.date) -> dt.date | None:
+    """Due date of the first declaration whose due date is on or after ``today``.
+
+    Uses the workbook's periodicity and creation date, read as AE_ECHEANCE reads
+    them; before the creation date, the first declaration's. None when these
+    parameters are unreadable (the summary shows the error in its due-date cells).
+    """
+    from .. import coerce
+    from ..rules.echeance import declaration
+    from ..rules.vocabulary import parse_periodicite
+
+    try:
+        periodicite = parse_periodicite(parametres.get("periodicite"))
+        creation = coerce.to_date(parametres.get("date_creation"), "date_creation", default_today=False)
+        current = declaration(max(today, creation) if creation else today, periodicite, creation)
+        # The period before may still be open for declaration (its deadline is next month).
+        while creation is None or current.debut > creation:
+            previous = declaration(current.debut - dt.timedelta(days=1), periodicite, creation)
+            if previous.echeance < today:
+                break
+            current = previous
+    except XlaeError:
+        return None
+    return current.echeance
 
 
 def _text(value: Any) -> str | None:

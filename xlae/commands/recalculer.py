@@ -8,6 +8,7 @@ displays, and a consolidated report for a whole folder of clients.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from ..errors import XlaeError
@@ -30,6 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "modifiée ; python : moteur rapide seul ; formules : évaluation complète ; "
                              "excel : Excel via xlwings (Windows/macOS)")
     parser.add_argument("--sans-progression", action="store_true", help="n'affiche pas la progression")
+    parser.add_argument("--date-reference", metavar="JJ/MM/AAAA", type=reference_date,
+                        help="date du jour pour la « Prochaine échéance » du rapport (défaut : aujourd'hui)")
     parser.set_defaults(run=run)
 
 
@@ -43,11 +46,21 @@ def _positive(text: str) -> int:
     return value
 
 
+def reference_date(text: str) -> dt.date:
+    """--date-reference: JJ/MM/AAAA or AAAA-MM-JJ."""
+    from ..coerce import to_date
+
+    try:
+        return to_date(text, "--date-reference", default_today=False) or dt.date.today()
+    except XlaeError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def run(args: argparse.Namespace) -> int:
     from ..batch.batch import recalculate
     from ..batch.console import print_result
 
     result = recalculate(args.chemins, args.sortie, args.jobs, args.moteur, getattr(args, "bareme", None),
-                         progress=not args.sans_progression)
+                         progress=not args.sans_progression, today=args.date_reference)
     print_result(result)
     return result.exit_code
