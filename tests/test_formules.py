@@ -144,3 +144,25 @@ def test_engine_values_of_ae_functions_are_plain() -> None:
     echeance = table["AE_ECHEANCE"](np.array([[46053.0]], dtype=object), "trimestrielle", None)
     assert echeance == 46142  # 31/01/2026 → Q1 due 30/04/2026 (serial 46142)
     assert table["AE_PLAFOND"]("nimporte", 2026, None).startswith("Erreur : activite")
+
+
+def test_engine_is_quiet_and_restores_logging(tmp_path: Path, capfd: pytest.CaptureFixture[str],
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    """No progress bar, no logged traceback, even when tqdm was imported before; levels restored."""
+    import logging
+
+    import tqdm  # noqa: F401  (imported first: TQDM_DISABLE alone would come too late)
+    from xlae.template import build
+
+    path = tmp_path / "petit.xlsx"
+    path.write_bytes(build.workbook_bytes(build.build_workbook({"activite": "bnc", "annee": 2026}, 20)))
+    logging.getLogger("schedula").setLevel(logging.INFO)
+    capfd.readouterr()
+    with caplog.at_level(logging.DEBUG):
+        values = formules.evaluate_with_formulas(path)
+    assert values[f"{L.SHEET_SYNTHESE}!B{S.ROW_YEAR}"] == 2026
+    assert capfd.readouterr().err == ""
+    assert [r for r in caplog.records if r.name.startswith(("schedula", "formulas"))] == []
+    assert logging.getLogger("schedula").level == logging.INFO
+    import formulas.excel
+    assert formulas.excel.tqdm is tqdm

@@ -12,11 +12,14 @@ as xlwings would (scalars, rows of values, None for empty cells) and returns:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import logging
 import os
+import types
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -134,6 +137,36 @@ def _plain_result(value: Any) -> Any:
     return value
 
 
+@contextlib.contextmanager
+def _quiet_engine() -> Iterator[None]:
+    """Silence the engine while it runs, then restore: it logs a traceback for each empty
+    argument (schedula) and draws its own tqdm progress bar, which would garble the caller's."""
+    import formulas.excel as engine_excel
+
+    loggers = [logging.getLogger(name) for name in ("schedula", "formulas")]
+    levels = [logger.level for logger in loggers]
+    # TQDM_DISABLE only counts when tqdm is first imported, so the engine's handle on tqdm is
+    # also swapped for one whose bars are disabled (restored afterwards).
+    previous = os.environ.get("TQDM_DISABLE")
+    os.environ["TQDM_DISABLE"] = "1"
+    bars = getattr(engine_excel, "tqdm", None)
+    if bars is not None:
+        engine_excel.tqdm = types.SimpleNamespace(tqdm=functools.partial(bars.tqdm, disable=True))
+    try:
+        for logger in loggers:
+            logger.setLevel(logging.CRITICAL)
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+        if bars is not None:
+            engine_excel.tqdm = bars
+        if previous is None:
+            os.environ.pop("TQDM_DISABLE", None)
+        else:
+            os.environ["TQDM_DISABLE"] = previous
+
+
 def evaluate_with_formulas(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Every single cell the engine computed, keyed "Sheet!A1" (sheet names as in the workbook).
 
@@ -148,8 +181,9 @@ def evaluate_with_formulas(path: str | os.PathLike[str]) -> dict[str, Any]:
     register()
     names = {name.upper(): name for name in _sheet_names(source)}
     try:
-        model = formulas.ExcelModel().loads(str(source)).finish()
-        solution = model.calculate()
+        with _quiet_engine():
+            model = formulas.ExcelModel().loads(str(source)).finish()
+            solution = model.calculate()
     except XlaeError:
         raise
     except Exception as error:  # the engine raises many kinds on files it cannot read

@@ -10,8 +10,6 @@ formula engine instead.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import os
 import re
 from collections import Counter
 from functools import lru_cache
@@ -97,21 +95,7 @@ def evaluate_formulas(path: Path) -> dict[str, Any]:
     except ImportError as error:
         raise XlaeError(f"moteur « formules » indisponible ({error}) ; installez les dépendances du "
                         "recalcul : pip install \"xlae[lot]\".") from None
-    quiet = [logging.getLogger(name) for name in ("schedula", "formulas")]
-    levels = [logger.level for logger in quiet]
-    previous = os.environ.get("TQDM_DISABLE")
-    os.environ["TQDM_DISABLE"] = "1"  # the engine's own progress bar would garble ours
-    try:
-        for logger in quiet:
-            logger.setLevel(logging.CRITICAL)  # it logs a traceback for each empty argument
-        return formules.evaluate_with_formulas(path)
-    finally:
-        for logger, level in zip(quiet, levels):
-            logger.setLevel(level)
-        if previous is None:
-            os.environ.pop("TQDM_DISABLE", None)
-        else:
-            os.environ["TQDM_DISABLE"] = previous
+    return formules.evaluate_with_formulas(path)  # quiet: no log traceback, no progress bar
 
 
 def alert_thresholds() -> tuple[float, float]:
