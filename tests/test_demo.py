@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -9,7 +10,10 @@ import pytest
 
 from xlae import cli
 from xlae.commands import demo
-from xlae.template import synthese as S
+from xlae.format import euros
+from xlae.template import lecture, synthese as S
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_demo_in_a_fresh_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -38,10 +42,28 @@ def test_demo_refuses_a_non_empty_folder(tmp_path: Path, capsys: pytest.CaptureF
     assert (tmp_path / "plein" / "x.xlsx").read_bytes() == b"mes donnees"
 
 
-def test_built_example_when_the_bundled_one_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(demo, "EXAMPLE", "absent-de-l-installation.xlsx")
-    data = demo.example_bytes()
-    assert data[:4] == b"PK\x03\x04"
-    (tmp_path / "e.xlsx").write_bytes(data)
-    book = openpyxl.load_workbook(tmp_path / "e.xlsx")
-    assert book["Recettes"]["F2"].value == 2550.0  # month 1: 2 400 + 150 × (1 mod 4)
+def test_demo_recalculates_exactly_the_committed_example(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """The pip-installed demo generates the example; it must be the committed file, byte for byte,
+    and the copy must hold the figures of that file's summary."""
+    committed = ROOT / "workbooks" / demo.EXAMPLE
+    assert demo.example_bytes() == committed.read_bytes()
+    folder = tmp_path / "d"
+    assert cli.main(["demo", "--sortie", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert (folder / demo.EXAMPLE).read_bytes() == committed.read_bytes()
+    expected = S.evaluate(lecture.read_inputs(committed))
+    sheet = openpyxl.load_workbook(folder / "recalcule" / demo.EXAMPLE, data_only=True)["Synthèse"]
+    for key in ("ca_annee", "total_a_payer", "revenu", "lignes_invalides"):
+        assert sheet[S.KEY_CELLS[key]].value == expected[S.KEY_CELLS[key]], key
+    # IT freelancer in BNC, created 16/06/2025, year 2026 shown.
+    params = lecture.read_inputs(committed).parametres
+    assert (params["activite"], params["annee"]) == ("bnc", 2026)
+    assert params["date_creation"].date() == dt.date(2025, 6, 16)
+    ca = euros(round(expected[S.KEY_CELLS["ca_annee"]], 2))
+    assert f"CA encaissé de l'année : {ca}" in out
+
+
+def test_no_other_example_is_shipped() -> None:
+    assert not hasattr(demo, "_built_example")
+    assert not list((ROOT / "xlae").rglob("*.xlsx"))
