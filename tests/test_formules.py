@@ -2,8 +2,8 @@
 
 Every summary cell must equal ``synthese.evaluate`` (no formula engine) and, for
 the figures a user declares, an independent computation in this file (pandas over
-the ledger + the xlae rules). The engine is slow (~30 s per workbook: its SUMPRODUCTs
-run cell by cell over 10 000 rows), so two workbooks only, evaluated once each.
+the ledger + the xlae rules). The engine is slow (its SUMPRODUCTs run cell by cell;
+~3 s per workbook on the trimmed copy), so two workbooks only, evaluated once each.
 """
 
 from __future__ import annotations

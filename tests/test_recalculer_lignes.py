@@ -85,6 +85,7 @@ def test_rows_beyond_a_small_template_are_flagged(tmp_path: Path, capsys: pytest
 
 def test_template_for_200_rows_is_standard_and_matches_the_engine(tmp_path: Path) -> None:
     source = workbook(tmp_path / "moyen.xlsx", 200, 150, amount=12.34)
+    before = source.read_bytes()
     out = tmp_path / "out"
     assert cli.main(["recalculer", str(source), "--sortie", str(out), "--moteur", "python",
                      "--sans-progression"]) == 0  # python refuses customised summaries: this one is standard
@@ -101,6 +102,30 @@ def test_template_for_200_rows_is_standard_and_matches_the_engine(tmp_path: Path
             differ[cell.ref] = (mine, theirs)
     assert differ == {}
     assert python[CA] == fast[CA]
+    # The engine's trimmed copy (ranges cut at row 151, the last receipt) gives the full ranges' values.
+    full = formules.evaluate_with_formulas(source, trim=False)
+    summary_refs = [f"{L.SHEET_SYNTHESE}!{c.ref}" for c in S.summary_cells(200)]
+    assert {ref: engine.get(ref) for ref in summary_refs} == {ref: full.get(ref) for ref in summary_refs}
+    assert source.read_bytes() == before  # the user's file is only read
+
+
+def test_trimmed_copy_keeps_customised_formulas(tmp_path: Path) -> None:
+    from xlae.batch import xlsx
+    import zipfile
+
+    source = workbook(tmp_path / "perso.xlsx", 200, 3)
+    book = openpyxl.load_workbook(source)
+    book[L.SHEET_SYNTHESE]["C61"] = "=SUMPRODUCT((Recettes!$A$2:$A$201=\"\")*1)"  # counts blank rows
+    book.save(source)
+    (tmp_path / "tmp").mkdir()
+    copy = formules._trimmed_copy(source, tmp_path / "tmp")
+    with zipfile.ZipFile(copy) as archive:
+        found = xlsx.formula_cells(archive.read(xlsx.read_package(archive).sheets[L.SHEET_SYNTHESE]))
+    assert found["C61"] == 'SUMPRODUCT((Recettes!$A$2:$A$201="")*1)'  # customised: untouched
+    assert "Recettes!$A$2:$A$4" in found["D61"]                           # standard: rows 2..4 (3 receipts)
+    assert "Achats!$A$2:$A$2" in found["H77"]                             # 1 purchase: row 2
+    values = formules.evaluate_with_formulas(source)
+    assert values[f"{L.SHEET_SYNTHESE}!C61"] == 197                      # 200 rows − 3 receipts
 
 
 def test_modele_cli_lignes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -276,3 +276,8 @@ def _copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFi
 
 __all__ = ["Package", "read_package", "split_reference", "formula_cells", "cached_value",
            "with_cached_values", "without_full_calc", "without_calc_chain", "copy_with_changes"]
+
+
+# Public names for the formulas engine's trimmed copy (xlae.formules).
+formula_cell_spans = _formula_cell_spans
+attributes = _attrs
