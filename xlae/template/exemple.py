@@ -17,6 +17,7 @@ from . import layout as L
 SEED = 20250616
 CREATION = dt.date(2025, 6, 16)
 YEAR = 2026
+LAST_MONTH = 10  # the books stop at the end of October 2026: every row is in the past
 DAILY_RATE = 480
 CLIENTS = ("Atelier Numérique SARL", "Boulangerie Morel SAS", "Cabinet Lefèvre Avocats", "Coopérative Vélocité",
            "Mairie de Saint-Aubin", "Studio Pixel & Son")
@@ -28,14 +29,19 @@ PARAMETRES = {"activite": "bnc", "nature": "liberale", "date_creation": CREATION
 
 
 def _months() -> list[tuple[int, int]]:
-    """Months with activity: from creation to November 2026, August off (holidays)."""
+    """Months with activity: from creation to October 2026 (no date in the future), August off."""
     months = []
     year, month = CREATION.year, CREATION.month
-    while (year, month) <= (YEAR, 11):
+    while (year, month) <= (YEAR, LAST_MONTH):
         if month != 8:
             months.append((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def _from_creation(day: dt.date) -> dt.date:
+    """No purchase before the creation date (the verifier would rightly flag it)."""
+    return max(day, CREATION)
 
 
 def recettes(rnd: random.Random) -> list[dict[str, Any]]:
@@ -61,11 +67,12 @@ def achats(rnd: random.Random) -> list[dict[str, Any]]:
     rows = [{"date": dt.date(2025, 6, 20), "reference": "FA-2025-01", "fournisseur": "Informatique Direct",
              "nature": "Ordinateur portable", "montant": 1899.0, "mode": "Carte bancaire"}]
     for year, month in _months():
-        rows.append({"date": dt.date(year, month, 5), "reference": f"AB-{year}{month:02d}",
+        rows.append({"date": _from_creation(dt.date(year, month, 5)), "reference": f"AB-{year}{month:02d}",
                      "fournisseur": "Nuage Logiciels", "nature": "Abonnement logiciels de développement",
                      "montant": 29.0, "mode": "Prélèvement"})
         if rnd.random() < 0.5:
-            rows.append({"date": dt.date(year, month, rnd.randint(6, 28)), "reference": f"CW-{year}{month:02d}",
+            rows.append({"date": _from_creation(dt.date(year, month, rnd.randint(6, 28))),
+                         "reference": f"CW-{year}{month:02d}",
                          "fournisseur": "La Ruche Coworking", "nature": "Location de bureau partagé",
                          "montant": float(rnd.choice((120, 180, 240))), "mode": "Carte bancaire"})
     rows.append({"date": dt.date(2026, 3, 12), "reference": "FO-2026-01", "fournisseur": "Organisme Formatech",
