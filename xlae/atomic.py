@@ -22,15 +22,18 @@ def new_file_mode() -> int:
 
 
 @contextmanager
-def atomic_path(target: str | os.PathLike[str], mode: int | None = None) -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike[str], mode: int | None = None,
+                suffix: str = ".tmp") -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` on success.
 
     ``mode`` defaults to the permissions of a new file (the caller passes the
-    original file's mode when it replaces one). ``OSError`` from creating the
-    temporary file propagates: callers turn it into a French message.
+    original file's mode when it replaces one). ``suffix`` ends the temporary
+    name (Excel only opens a file whose name ends in .xlsx/.xlsm). ``OSError``
+    from creating the temporary file propagates: callers turn it into a French
+    message.
     """
     target = Path(target)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     os.close(handle)
     temporary = Path(name)
     try:

@@ -7,18 +7,17 @@ the option is refused with a French message. One Excel instance, files in turn.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable
 
+from ..atomic import atomic_path
 from ..errors import XlaeError
 from ..template import layout
 from . import reader, summary, xlsx
-from .report import ReportRow, file_mode
+from .report import ReportRow
 from .runner import Job, Outcome
 
 
@@ -58,23 +57,17 @@ def _one(app, job: Job) -> Outcome:
     started = time.perf_counter()
     source, target = Path(job.source), Path(job.target)
     outcome = Outcome(job.source, None, engine="excel")
-    temporary = None
     try:
         with reader.open_archive(source) as archive:
             package = reader.package_of(archive)
-        handle, name = tempfile.mkstemp(prefix=".xlae-", suffix=source.suffix, dir=target.parent)
-        os.close(handle)
-        temporary = Path(name)
-        shutil.copyfile(source, temporary)
-        book = app.books.open(str(temporary), update_links=False)
-        try:
-            app.calculate()
-            book.save()
-        finally:
-            book.close()
-        os.chmod(temporary, file_mode())
-        os.replace(temporary, target)
-        temporary = None
+        with atomic_path(target, suffix=source.suffix) as temporary:
+            shutil.copyfile(source, temporary)
+            book = app.books.open(str(temporary), update_links=False)
+            try:
+                app.calculate()
+                book.save()
+            finally:
+                book.close()
         with reader.open_archive(target) as archive:
             package = reader.package_of(archive)
             refs = set(xlsx.formula_cells(archive.read(package.sheets[layout.SHEET_SYNTHESE])))
@@ -93,9 +86,6 @@ def _one(app, job: Job) -> Outcome:
         outcome.error = str(error)
     except Exception as error:  # Excel's COM/AppleScript errors have many types
         outcome.error = f"Excel n'a pas pu recalculer ce classeur ({type(error).__name__} : {error})."
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
     if outcome.row is None:
         outcome.row = ReportRow(source.name)
     outcome.row.erreur = outcome.error

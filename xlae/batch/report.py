@@ -11,13 +11,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..atomic import write_bytes
 from ..format import NBSP
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -92,7 +91,7 @@ def csv_text(rows: Iterable[ReportRow]) -> str:
 
 def write_csv(rows: list[ReportRow], folder: Path) -> Path:
     target = folder / REPORT_CSV
-    atomic_write(target, ("\ufeff" + csv_text(rows)).encode("utf-8"))
+    write_bytes(target, ("\ufeff" + csv_text(rows)).encode("utf-8"))
     return target
 
 
@@ -138,7 +137,7 @@ def write_xlsx(rows: list[ReportRow], folder: Path, amber: float, red: float) ->
     buffer = io.BytesIO()
     book.save(buffer)
     target = folder / REPORT_XLSX
-    atomic_write(target, buffer.getvalue())
+    write_bytes(target, buffer.getvalue())
     return target
 
 
@@ -177,26 +176,3 @@ RIGHT = ("ca", "plafond", "part_plafond", "derniere_periode", "lignes_invalides"
 def _shorten(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 1] + "…"
-
-
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename (never half a file)."""
-    handle, temporary = tempfile.mkstemp(prefix=".xlae-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, file_mode())
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def file_mode() -> int:
-    """Permissions of a new file under the current umask (mkstemp creates 0600)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
+from ..atomic import atomic_path
 from ..template import layout
 from . import xlsx
-from .report import file_mode
 
 _KEY = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 
@@ -68,15 +67,5 @@ def write_copy(archive: zipfile.ZipFile, package: xlsx.Package, values: Mapping[
     if target.exists() and source.exists() and os.path.samefile(source, target):
         raise ValueError(f"la copie {target} serait écrite sur son classeur d'origine")
     changes = changed_members(archive, package, values)
-    handle, temporary = tempfile.mkstemp(prefix=".xlae-", suffix=".xlsx.tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            xlsx.copy_with_changes(archive, stream, changes)
-        os.chmod(temporary, file_mode())
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_path(target, suffix=".xlsx.tmp") as temporary, open(temporary, "wb") as stream:
+        xlsx.copy_with_changes(archive, stream, changes)

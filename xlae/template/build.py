@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable
@@ -23,6 +22,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
+from ..atomic import write_bytes
 from ..errors import XlaeError
 from ..rates import COLUMNS as RATE_COLUMNS
 from ..rates import get_rates
@@ -309,7 +309,7 @@ def workbook_bytes(wb: Workbook) -> bytes:
 
 
 def write_new_file(path: str | os.PathLike[str], data: bytes, force: bool = False) -> Path:
-    """Write atomically (temp file in the same folder + os.replace); refuse to replace unless ``force``."""
+    """Write atomically (``xlae.atomic``, mode of a new file); refuse to replace unless ``force``."""
     target = Path(path)
     if target.exists() and not force:
         raise XlaeError(f"--sortie : le fichier {str(target)!r} existe déjà ; choisissez un autre nom ou "
@@ -320,20 +320,10 @@ def write_new_file(path: str | os.PathLike[str], data: bytes, force: bool = Fals
     if not folder.is_dir():
         raise XlaeError(f"--sortie : le dossier {str(folder)!r} n'existe pas.", "--sortie")
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise XlaeError(f"--sortie : impossible d'écrire dans {str(folder)!r} ({error.strerror}).",
+        write_bytes(target, data)
+    except OSError as error:  # no room for the temporary file, disk full, read-only folder…
+        raise XlaeError(f"--sortie : impossible d'écrire dans {str(folder)!r} ({error.strerror or error}).",
                         "--sortie") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
     return target
 
 
