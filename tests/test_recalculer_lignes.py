@@ -11,6 +11,7 @@ import pytest
 from xlae import cli, formules
 from xlae.batch import summary
 from xlae.template import build, lecture, layout as L, synthese as S
+from xlae.template.coverage import covered_rows
 
 PARAMS = {"activite": "bnc", "nature": "liberale", "date_creation": dt.date(2025, 7, 1), "annee": 2026,
           "periodicite": "mensuelle"}
@@ -41,9 +42,9 @@ def test_formulas_cover_exactly_the_rows_asked() -> None:
     # Only the ledger ranges change: row 10 001 (= 2 + 10 000 − 1) becomes row 51 (= 2 + 50 − 1).
     assert {ref: f.replace("$10001", "$51") for ref, f in default.items()} == cells
     assert "Recettes!$A$2:$A$51" in cells["C61"] and "$10001" not in "".join(cells.values())
-    assert summary.covered_rows(cells) == 50
-    assert summary.covered_rows(default) == L.MAX_ROWS
-    assert summary.covered_rows({}) == L.MAX_ROWS
+    assert covered_rows(cells) == 50
+    assert covered_rows(default) == L.MAX_ROWS
+    assert covered_rows({}) == L.MAX_ROWS
     assert summary.differences(cells, 50) == [] and len(summary.differences(cells)) == 67
 
 
@@ -74,8 +75,11 @@ def test_rows_beyond_a_small_template_are_flagged(tmp_path: Path, capsys: pytest
     out = tmp_path / "out"
     assert cli.main(["recalculer", str(source), "--sortie", str(out), "--sans-progression"]) == 1
     captured = capsys.readouterr()
-    assert ("10 ligne(s) de la feuille « Recettes » au-delà de la ligne 51 ne sont pas comptées par la "
-            "synthèse (formules prévues pour 50 lignes") in captured.err  # rows 52..61
+    # rows 52..61 hold receipts; 61 − 2 + 1 = 60 rows needed
+    assert ("copie écrite, mais 10 ligne(s) de la feuille « Recettes » au-delà de la ligne 51 : la Synthèse ne "
+            "les compte pas (ses formules couvrent les lignes 2 à 51, classeur créé pour 50 lignes) ; créez un "
+            "classeur plus grand avec « xlae modele --lignes N » (N au moins 60) et recopiez-y vos lignes."
+            ) in captured.err
     values = summary_values(out / "petit.xlsx")
     assert values[CA] == 500.0                          # what the workbook's own formulas count: 50 × 10
     assert values[f"H{S.QUARTER_TOTAL}"] == 99.0

@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from ..errors import XlaeError
 from ..template import layout
+from ..template.coverage import covered_rows
 from . import reader, summary, writer, xlsx
 from .report import ReportRow
 
@@ -60,7 +61,7 @@ def recalculate(job: Job) -> Outcome:
             package = reader.package_of(archive)
             formulas = xlsx.formula_cells(archive.read(package.sheets[layout.SHEET_SYNTHESE]))
             ledgers = reader.read_ledgers(source, package)
-            rows = summary.covered_rows(formulas)
+            rows = covered_rows(formulas)
             changed = summary.differences(formulas, rows)
             outcome.customised = changed
             engine = job.engine

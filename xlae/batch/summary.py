@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import XlaeError
+from ..template.coverage import covered_rows  # noqa: F401  (xlae.formules reads it here)
 from .reader import Ledgers
 from .report import ReportRow
 
 _QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
 _STRING = re.compile(r'("(?:[^"]|"")*")')
-_LEDGER_RANGE = re.compile(r"(?:RECETTES|ACHATS)!\$?[A-Z]{1,3}\$?2:\$?[A-Z]{1,3}\$?(\d+)")
 
 
 def normalise(formula: str) -> str:
@@ -44,27 +43,6 @@ def standard_formulas(rows: int | None = None) -> dict[str, str]:
 
     cells = synthese.summary_cells(rows or layout.MAX_ROWS)
     return {cell.ref.replace("$", ""): normalise(cell.formula) for cell in cells}
-
-
-def covered_rows(found: dict[str, str]) -> int:
-    """Ledger rows the workbook's own summary covers, read from its ledger ranges.
-
-    ``xlae modele --lignes N`` writes every range as rows 2..N+1; the most frequent
-    end row wins (a user who changed one range gets a "customised" summary, not a
-    new N). No ledger range at all: the default of ``xlae modele``.
-    """
-    from ..template import layout, synthese
-
-    ends: Counter[int] = Counter()
-    for formula in found.values():
-        ends.update(int(end) for end in _LEDGER_RANGE.findall(normalise(formula)))
-    if not ends:
-        return layout.MAX_ROWS
-    rows = ends.most_common(1)[0][0] - layout.FIRST_DATA_ROW + 1
-    try:
-        return synthese.check_rows(rows)
-    except XlaeError:
-        return layout.MAX_ROWS
 
 
 def differences(found: dict[str, str], rows: int | None = None) -> list[str]:
@@ -191,16 +169,17 @@ def _text(value: Any) -> str | None:
 
 def rows_beyond_template(ledgers: Ledgers, rows: int | None = None) -> str | None:
     """French warning when ledger rows lie below the last row the summary's formulas cover."""
-    from ..template import layout
+    from ..template import coverage, layout
 
     rows = rows or layout.MAX_ROWS
     last = layout.last_data_row(rows)
-    notes = []
+    notes, lowest = [], last
     for sheet, frame in ((layout.SHEET_RECETTES, ledgers.recettes), (layout.SHEET_ACHATS, ledgers.achats)):
-        below = frame.loc[frame["row"] > last].drop(columns="row")
-        count = int(below.notna().any(axis=1).sum()) if len(below) else 0
-        if count:
-            notes.append(f"{count} ligne(s) de la feuille « {sheet} » au-delà de la ligne {last} ne sont pas "
-                         f"comptées par la synthèse (formules prévues pour {rows} lignes ; créez un modèle plus "
-                         f"grand avec « xlae modele --lignes N » et recopiez-y les livres)")
-    return " ; ".join(notes) + "." if notes else None
+        below = frame.loc[frame["row"] > last]
+        filled = below["row"][below.drop(columns="row").notna().any(axis=1)] if len(below) else below["row"]
+        if len(filled):
+            notes.append(f"{len(filled)} ligne(s) de la feuille « {sheet} » au-delà de la ligne {last}")
+            lowest = max(lowest, int(filled.max()))
+    if not notes:
+        return None
+    return f"{' et '.join(notes)} : {coverage.uncovered_advice(rows, coverage.rows_needed(lowest))}."
