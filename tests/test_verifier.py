@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from test_verifier_support import D, make_book, purchase, receipt
+from test_verifier_support import D, findings, make_book, purchase, receipt
 from xlae.cli import main
-from xlae.ledger.checks import check_book
 from xlae.ledger.workbook import open_book
 from xlae.template import layout
-
-TODAY = dt.date(2026, 11, 23)
-
-
-def findings(path: Path) -> list[str]:
-    book = open_book(path)
-    try:
-        return [f.text() for f in check_book(book, TODAY)]
-    finally:
-        book.close()
 
 
 def clean_rows() -> list[dict]:

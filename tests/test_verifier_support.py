@@ -17,6 +17,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from xlae.ledger.workbook import open_book
 from xlae.template import layout
 
+TODAY = dt.date(2026, 11, 23)  # reference day of the verifier tests: nothing in the books after it
 DEFAULT_PARAMS = {
     "activite": "bnc", "nature": "", "date_creation": dt.datetime(2020, 1, 6), "acre": "non",
     "versement_liberatoire": "non", "periodicite": "mensuelle", "zone": "metropole", "departement": "75",
@@ -61,20 +62,23 @@ def _minimal_template(path: Path) -> None:
     wb.save(path)
 
 
-def _template(path: Path) -> openpyxl.Workbook:
-    """The real template (xlae modele) when the generator is there, else the minimal one."""
+def _template(path: Path, rows: int | None = None) -> openpyxl.Workbook:
+    """The real template (xlae modele [--lignes rows]) when the generator is there, else the minimal one."""
     try:
         from xlae.template.build import build_workbook
     except ImportError:
         _minimal_template(path)
         return openpyxl.load_workbook(path)
-    return build_workbook()
+    return build_workbook() if rows is None else build_workbook(rows=rows)
 
 
 def make_book(path: Path, params: dict[str, Any] | None = None, recettes: list[dict] = (),
-              achats: list[dict] = ()) -> Path:
-    """A template workbook with these parameters and rows, saved at ``path``."""
-    wb = _template(path)
+              achats: list[dict] = (), rows: int | None = None) -> Path:
+    """A template workbook with these parameters and rows, saved at ``path``.
+
+    ``rows``: ledger rows its Synthèse covers (``xlae modele --lignes rows``); default 10 000.
+    """
+    wb = _template(path, rows)
     values = {**DEFAULT_PARAMS, **(params or {})}
     for name, value in values.items():
         for sheet, coord in wb.defined_names[name].destinations:
@@ -100,6 +104,17 @@ def read_rows(path: Path, sheet: str = layout.SHEET_RECETTES) -> list[tuple]:
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     return rows
+
+
+def findings(path: Path, today: dt.date = TODAY) -> list[str]:
+    """``xlae verifier``'s findings for the workbook at ``path``, as printed."""
+    from xlae.ledger.checks import check_book
+
+    book = open_book(path)
+    try:
+        return [f.text() for f in check_book(book, today)]
+    finally:
+        book.close()
 
 
 def test_make_book_is_accepted_as_template(tmp_path: Path) -> None:

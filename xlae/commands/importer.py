@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from ..errors import XlaeError
 from ..format import day, euros
 from ..rules.vocabulary import parse_activite
 from ..template import layout
@@ -43,14 +44,21 @@ def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
     for line in preview(statement, proposals):
         print(line)
     new = [p for p in proposals if p.status == importing.NOUVELLE]
-    if not new or not args.appliquer:
+    too_low = importing.uncovered(book, len(new))
+    if not new or not args.appliquer or too_low:
         book.close()
     if not new:
         print("Rien à ajouter au livre des recettes.")
         return 0
+    if too_low and args.appliquer:
+        raise XlaeError(f"classeur : {too_low}, puis relancez l'import. Rien n'a été écrit dans "
+                        f"{book.path.name}.", "classeur")
     if not args.appliquer:
-        print(f"Aperçu seulement : relancez avec --appliquer pour ajouter {_n(len(new), 'recette')} "
-              f"à la feuille {layout.SHEET_RECETTES}.")
+        if too_low:
+            print(f"Attention : {too_low} ; --appliquer refusera d'écrire dans ce classeur.")
+        else:
+            print(f"Aperçu seulement : relancez avec --appliquer pour ajouter {_n(len(new), 'recette')} "
+                  f"à la feuille {layout.SHEET_RECETTES}.")
         return 0
     refuse_if_open_in_excel(book.path)
     first, last = importing.append_receipts(book, proposals)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..format import day
 from ..rules.vocabulary import Activite
-from ..template import layout
+from ..template import coverage, layout
 from . import closing
 from .cells import cell_amount, cell_categorie, cell_date, cell_mode, cell_text
 from .params import Parameters, read_parameters
@@ -71,6 +71,8 @@ def check_book(book: Book, today: dt.date | None = None) -> list[Finding]:
     achats = book.rows(layout.SHEET_ACHATS)
     findings += check_ledger(layout.SHEET_ACHATS, achats, params, today)
     findings += check_purchases_register(book, params, recettes, achats)
+    findings += check_coverage(coverage.workbook_covered_rows(book.wb), {layout.SHEET_RECETTES: recettes,
+                                                                          layout.SHEET_ACHATS: achats})
     findings += check_closures(book)
     return sorted(findings, key=Finding.sort_key)
 
@@ -160,6 +162,25 @@ def _ranges(numbers: list[int]) -> str:
         if n is not None:
             start = prev = n
     return ", ".join(parts)
+
+
+def check_coverage(rows: int | None, ledgers: dict[str, list[LedgerRow]]) -> list[Finding]:
+    """Rows below the range the Synthèse's formulas cover (``xlae modele --lignes N``): never counted.
+
+    ``rows`` is N read from the workbook (None: no Synthèse, nothing to cover). One
+    finding per sheet, on its first uncovered row, listing them all.
+    """
+    if rows is None:
+        return []
+    last = layout.last_data_row(rows)
+    below = {sheet: [r.row for r in found if r.row > last and not r.empty] for sheet, found in ledgers.items()}
+    lowest = max((numbers[-1] for numbers in below.values() if numbers), default=None)
+    if lowest is None:
+        return []
+    advice = coverage.uncovered_advice(rows, coverage.rows_needed(lowest))
+    return [Finding(sheet, numbers[0], _letter(sheet, "date"),
+                    f"{len(numbers)} ligne(s) au-delà de la ligne {last} (lignes {_ranges(numbers)}) : {advice}")
+            for sheet, numbers in below.items() if numbers]
 
 
 def check_numbering(rows: list[LedgerRow]) -> list[Finding]:

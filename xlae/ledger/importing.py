@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import XlaeError
 from ..rules.vocabulary import normalize
-from ..template import layout
+from ..template import coverage, layout
 from .closing import Closure, closed_on
 from .regles import IGNORE, Rule, first_match
 from .statement import Statement, StatementLine
@@ -129,11 +129,32 @@ def existing_keys(book: Book) -> set[str]:
             if row.get("cle_import")}
 
 
+def next_rows(book: Book, count: int) -> tuple[int, int]:
+    """Rows (first, last) that ``count`` receipts appended after the last used row would take."""
+    rows = book.rows(layout.SHEET_RECETTES)
+    first = (rows[-1].row + 1) if rows else layout.FIRST_DATA_ROW
+    return first, first + count - 1
+
+
+def uncovered(book: Book, count: int) -> str | None:
+    """Why appending ``count`` receipts is refused: some would land below the Synthèse's range.
+
+    Refused rather than warned: such receipts would be in the livre but in no figure
+    (CA, plafond, cotisations), a silent wrong number. None when they all fit.
+    """
+    rows = coverage.workbook_covered_rows(book.wb)
+    first, last = next_rows(book, count)
+    if rows is None or count <= 0 or last <= layout.last_data_row(rows):
+        return None
+    place = f"ligne {first}" if first == last else f"lignes {first} à {last}"
+    return (f"{count} recette(s) iraient à la feuille {layout.SHEET_RECETTES}, {place}, au-delà de la ligne "
+            f"{layout.last_data_row(rows)} : {coverage.uncovered_advice(rows, coverage.rows_needed(last))}")
+
+
 def append_receipts(book: Book, proposals: list[Proposal]) -> tuple[int, int]:
     """Append the new receipts after the last used row; returns (first row, last row)."""
     ws = book.wb[layout.SHEET_RECETTES]
-    rows = book.rows(layout.SHEET_RECETTES)
-    first = (rows[-1].row + 1) if rows else layout.FIRST_DATA_ROW
+    first, _ = next_rows(book, 0)
     number = first
     for proposal in proposals:
         if proposal.status != NOUVELLE:
