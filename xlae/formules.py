@@ -202,6 +202,7 @@ def _trimmed_copy(source: Path, folder: Path) -> Path:
     """
     from .batch import summary, xlsx
     from .template import layout
+    from .template.coverage import covered_rows
 
     with zipfile.ZipFile(source) as archive:
         package = xlsx.read_package(archive)
@@ -210,7 +211,7 @@ def _trimmed_copy(source: Path, folder: Path) -> Path:
             return source
         xml = archive.read(part)
         found = xlsx.formula_cells(xml)
-        standard = summary.standard_formulas(summary.covered_rows(found))
+        standard = summary.standard_formulas(covered_rows(found))
         last = _last_used_rows(source, (layout.SHEET_RECETTES, layout.SHEET_ACHATS))
         if not last:
             return source

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import XlaeError
-from ..template.coverage import covered_rows  # noqa: F401  (xlae.formules reads it here)
 from .reader import Ledgers
 from .report import ReportRow
 
