@@ -77,6 +77,10 @@ def test_figures_match_an_independent_computation(filled) -> None:
         lambda s: cents(sum((Decimal(repr(x)) for x in s), Decimal(0))))
     year = receipts[receipts["date"].map(lambda d: d.year == 2026)]
     assert year["date"].min() >= CREATION
+    # Declarations (monthly, created 15/04/2026): April..July (first, 4 months), then each month.
+    # Cotisations per declaration and category: CA of the declaration × rate (ACRE from 15/04/2026,
+    # 50 % × normal rate, constant over 2026), rounded once, on the declaration's last month row.
+    declarations = {7: range(4, 8), **{m: range(m, m + 1) for m in range(8, 13)}}
     for month in range(1, 13):
         row = S.MONTH_FIRST + month - 1
         end = (dt.date(2026, month, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
@@ -84,11 +88,13 @@ def test_figures_match_an_independent_computation(filled) -> None:
         for code in L.CATEGORIES:
             amount = sums.get(((2026, month), code), Decimal(0))
             assert cell(f"{S.MONTH_COLUMNS[code]}{row}") == pytest.approx(float(amount), abs=1e-9)
-            # Cotisations per category: amount × rate in force at month end (ACRE from 15/04/2026).
-            social += cotisations.cotisations(amount, Activite(code), end, True, CREATION)
+            declared = sum((sums.get(((2026, m), code), Decimal(0)) for m in declarations.get(month, ())),
+                           Decimal(0))
+            social += cotisations.cotisations(declared, Activite(code), end, True, CREATION)
         assert cell(f"H{row}") == pytest.approx(float(social), abs=1e-9)
         if month in (6, 9) or month < 4:
             assert cell(f"G{row}") == 0  # quiet months and months before creation
+    assert cell("H64") == cell("H65") == cell("H66") == 0  # inside the first declaration
     # Ceiling prorated: 203 100 × 261 / 365 (15/04 → 31/12 inclusive) for the global (sales) test.
     assert cell("B11") == pytest.approx(float(cents(plafond.plafond(Activite.VENTE, 2026, CREATION))), abs=1e-9)
     assert cell("B11") == pytest.approx(float(cents(Decimal(203100) * 261 / 365)), abs=1e-9)

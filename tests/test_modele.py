@@ -100,7 +100,7 @@ def test_only_portable_functions() -> None:
     assert {f for f in used if not f.startswith("AE_")} <= ALLOWED
     assert {f for f in used if f.startswith("AE_")} == {
         "AE_PLAFOND", "AE_DEPASSEMENT", "AE_TVA", "AE_TVA_SEUIL", "AE_ABATTEMENT", "AE_REVENU",
-        "AE_COTISATIONS", "AE_CFP", "AE_TFC", "AE_VL", "AE_ECHEANCE"}
+        "AE_COTISATIONS", "AE_CFP", "AE_TFC", "AE_VL", "AE_ECHEANCE", "AE_TAUX"}
 
 
 def test_ae_dependents_come_from_the_formulas() -> None:
@@ -140,20 +140,27 @@ def test_evaluate_by_hand_service_bic_with_acre() -> None:
     assert v["D67"] == 2000.0 and v["B5"] == 3500.0 and v["B10"] == 3500.0
     assert v["C7"] == "service_bic" and v["C6"] == v["C8"] == v["C9"] == ""
     # ACRE from 01/10/2025 to 30/09/2026 (the 3 quarters after Q4 2025): 50 % × 21.2 % = 10.6 %.
-    assert v["H61"] == 159.0                                # 1 500 × 10.6 % = 159
-    assert v["H67"] == 212.0                                # July, still ACRE: 2 000 × 10.6 % = 212
-    assert v["I61"] == 3.0                                  # CFP 1 500 × 0.2 % = 3
-    assert v["J61"] == 0.66                                 # TFC 1 500 × 0.044 % = 0.66
-    assert v["K61"] == 0.0                                  # no versement libératoire
-    assert v["L61"] == 162.66                               # 159 + 3 + 0.66
-    assert v["M61"] == dt.date(2026, 4, 30) and v["N61"] == "" and v["N63"] == 162.66  # Q1 due 30/04
+    # Quarterly, created 01/10/2025: the first declaration covers Q4 2025 + Q1 2026, due 30/04/2026;
+    # the 4 000 of 01/12/2025 (same ACRE rate as Q1) is carried into it (row 74).
+    assert v["Q74"] == dt.date(2025, 10, 1) and v["X74"] == 4000.0 and v["AB74"] == 0.0
+    assert v["X61"] == 5500.0 and v["X62"] == v["X63"] == 5500.0   # 4 000 + 1 500, cumulated
+    assert v["AB61"] == v["AB62"] == 0.0 and v["AB63"] == 5500.0   # the period closes in March
+    assert v["H61"] == v["H62"] == 0.0
+    assert v["H63"] == 583.0                                # 5 500 × 10.6 % = 583
+    assert v["I63"] == 11.0                                 # CFP 5 500 × 0.2 % = 11
+    assert v["J63"] == 2.42                                 # TFC 5 500 × 0.044 % = 2.42
+    assert v["K63"] == 0.0                                  # no versement libératoire
+    assert v["L63"] == 596.42                               # 583 + 11 + 2.42
+    assert v["M61"] == dt.date(2026, 4, 30) and v["N61"] == "" and v["N63"] == 596.42  # Q1 due 30/04
+    assert v["H69"] == 212.0                                # Q3, still ACRE: 2 000 × 10.6 % = 212
     assert v["B12"] == 83600.0 and v["B13"] == "" and v["B14"] == pytest.approx(3500 / 83600)
     assert v["B16"] == 80100.0                              # 83 600 − 3 500
     assert v["B21"] == 0.0 and v["B20"] == 4000.0 and v["B24"] == "Livre des recettes"
     assert v["B35"] == 130.0 and v["H77"] == 120.5 and v["H80"] == 9.5   # purchases by quarter
     assert v["B46"] == 5.0 and v["B47"] == 1.0 and v["B48"] == 1.0 and v["B51"] == 1.0 and v["B57"] == 2.0
-    # Real result: 3 500 − cotisations (159 + 212) − CFP/TFC (3 + 0.66 + 4 + 0.88) − achats 130.
-    assert v["B36"] == 371.0 and v["B37"] == 8.54 and v["B40"] == 2990.46  # 3 500 − 371 − 8.54 − 130
+    # Real result: 3 500 − cotisations (583 + 212) − CFP/TFC (11 + 2.42 + 4 + 0.88) − achats 130
+    # (the contributions of the declarations of the year, the 4 000 of 2025 included).
+    assert v["B36"] == 795.0 and v["B37"] == 18.3 and v["B40"] == 2556.7  # 3 500 − 795 − 18.30 − 130
     assert v["B34"] == 1750.0                               # 3 500 − 50 % abattement
     assert v["B41"].startswith("L'abattement forfaitaire vous est favorable")
     assert v["B43"] == 10000.0 and v["B44"].startswith("Non obligatoire")

@@ -78,6 +78,7 @@ ROW_INVALID_TOTAL = 57
 MONTH_HEADER = 60
 MONTH_FIRST = 61           # 61..72 = January..December
 MONTH_TOTAL = 73
+ROW_CARRY = 74             # CA of a first declaration begun the year before (helper columns Q..AD)
 QUARTER_HEADER = 76
 QUARTER_FIRST = 77         # 77..80
 QUARTER_TOTAL = 81
@@ -88,6 +89,13 @@ MONTH_COLUMNS = {
     "ca": "G", "cotisations": "H", "cfp": "I", "tfc": "J", "vl": "K", "total": "L",
     "echeance": "M", "a_payer": "N", "ca_cumule": "O", "plafond": "P",
 }
+# Helper columns of the monthly table: the declared periods, cut where a rate changes (see _periods).
+PERIOD_END_COL, EPOCH_COL = "Q", "R"
+RATE_COLS = ("S", "T", "U", "V")        # AE_TAUX of each effective code (C6:C9)
+CUMUL_COLS = ("W", "X", "Y", "Z")       # CA of the current rate period, cumulated
+CLOSED_COLS = ("AA", "AB", "AC", "AD")  # CA of the rate period that closes this month (else 0)
+# Rows whose change splits a declaration for every category (CFP, TFC, VL rates).
+CONTRIBUTION_PARAMETERS = ("cfp_taux", "cfp_taux_urssaf", "tfc_taux", "vl_taux")
 QUARTER_COLUMNS = {"trimestre": "A", "debut": "B", "vente": "C", "service_bic": "D", "bnc": "E",
                    "bnc_cipav": "F", "ca": "G", "achats": "H", "a_payer": "I"}
 
@@ -172,6 +180,17 @@ def evaluate(inputs: Inputs, rows: int = L.MAX_ROWS) -> dict[str, Any]:
     """
     context = _Context(inputs, rows)
     return {cell.ref: context[cell.ref] for cell in summary_cells(rows)}
+
+
+def contribution_rates_since(on: dt.date) -> dt.date | None:
+    """Date since which the CFP, TFC and VL rows in force on ``on`` apply (None before any row).
+
+    Why: a declaration is cut into rate periods where a contribution rate or one of
+    these rows changes; the Synthèse (column R) and ``xlae declaration`` cut at the
+    same places, so they round the same amounts.
+    """
+    dates = [r.date_effet for r in get_rates().rows if r.parametre in CONTRIBUTION_PARAMETERS and r.date_effet <= on]
+    return max(dates, default=None)
 
 
 def excel_value(value: Any) -> Any:
@@ -420,6 +439,7 @@ class _Builder:
         self._bank_account()
         self._checks()
         self._months()
+        self._periods()
         self._quarters()
 
     # Top of the sheet ---------------------------------------------------------------------
@@ -712,10 +732,12 @@ class _Builder:
 
     def _months(self) -> None:
         m = MONTH_COLUMNS
-        self.text(f"A{MONTH_HEADER - 1}", "Mois par mois : CA, cotisations et contributions, échéances")
+        self.text(f"A{MONTH_HEADER - 1}", "Mois par mois : CA encaissé ; cotisations et contributions de chaque "
+                                          "période déclarée, calculées sur son CA et portées sur son dernier mois ; "
+                                          "échéances")
         headers = {"mois": "Mois", "fin": "Fin du mois", "vente": "CA ventes", "service_bic": "CA services BIC",
                    "bnc": "CA BNC", "bnc_cipav": "CA BNC Cipav", "ca": "CA du mois", "cotisations": "Cotisations sociales",
-                   "cfp": "CFP", "tfc": "TFC", "vl": "Versement libératoire", "total": "Total du mois",
+                   "cfp": "CFP", "tfc": "TFC", "vl": "Versement libératoire", "total": "Total (périodes closes ce mois)",
                    "echeance": "Échéance de la déclaration", "a_payer": "À payer à l'échéance (mois de l'année)",
                    "ca_cumule": "CA cumulé", "plafond": "Plafond de référence"}
         for key, title in headers.items():
@@ -737,21 +759,7 @@ class _Builder:
                              _serial(dt.date(c.annee, k, 1)), _serial(_month_end(c.annee, k)) + 1, code))
             self.add(f"G{r}", f"CA du mois ({name})", f"=ROUND(SUM(C{r}:F{r}),2)", MONEY, "money",
                      lambda c, r=r: float(cents(sum((to_decimal(c.num(f"{x}{r}")) for x in "CDEF"), ZERO))))
-            row_ca = f"C{r}:F{r}"
-            self.add(f"H{r}", f"Cotisations sociales ({name})",
-                     f"=AE_COTISATIONS({row_ca},{codes},$B{r},acre,date_creation,zone)", MONEY, "money",
-                     lambda c, r=r: udfs.ae_cotisations(c.block(f"C{r}", f"F{r}"), c.block("C6", "C9"),
-                                                        c[f"B{r}"], c.p("acre"), c.p("date_creation"), c.p("zone")))
-            self.add(f"I{r}", f"CFP ({name})", f"=AE_CFP({row_ca},{codes},$B{r},nature)", MONEY, "money",
-                     lambda c, r=r: udfs.ae_cfp(c.block(f"C{r}", f"F{r}"), c.block("C6", "C9"), c[f"B{r}"],
-                                                c.p("nature")))
-            self.add(f"J{r}", f"TFC ({name})", f"=AE_TFC({row_ca},{codes},$B{r},nature,departement)", MONEY, "money",
-                     lambda c, r=r: udfs.ae_tfc(c.block(f"C{r}", f"F{r}"), c.block("C6", "C9"), c[f"B{r}"],
-                                                c.p("nature"), c.p("departement")))
-            self.add(f"K{r}", f"Versement libératoire ({name})",
-                     f'=IF(versement_liberatoire="oui",AE_VL({row_ca},{codes},$B{r}),0)', MONEY, "money",
-                     lambda c, r=r: udfs.ae_vl(c.block(f"C{r}", f"F{r}"), c.block("C6", "C9"), c[f"B{r}"])
-                     if _text_eq(c.p("versement_liberatoire"), "oui") else 0.0)
+            self._period_amounts(r, headers, name)
 
             def total(c: _Context, r: int = r) -> Any:
                 values = [c[f"{x}{r}"] for x in "HIJK"]
@@ -759,7 +767,7 @@ class _Builder:
                     return float(cents(sum((to_decimal(v) for v in values), ZERO)))
                 return "Erreur : voir la ligne"
 
-            self.add(f"L{r}", f"Total du mois ({name})",
+            self.add(f"L{r}", f"Total des périodes closes ce mois ({name})",
                      f'=IF(COUNT(H{r}:K{r})=4,ROUND(SUM(H{r}:K{r}),2),"Erreur : voir la ligne")', MONEY, "money", total)
 
             def echeance(c: _Context, r: int = r, k: int = k) -> Any:
@@ -819,6 +827,194 @@ class _Builder:
             self.add(f"{col}{MONTH_TOTAL}", f"{_header_of(headers, col)} (année)",
                      f'=IF(COUNT({col}{first}:{col}{last})=12,ROUND(SUM({col}{first}:{col}{last}),2),'
                      f'"Erreur : voir les mois")', MONEY, "money", year_total)
+
+    def _period_amounts(self, r: int, headers: dict[str, str], name: str) -> None:
+        """H..K of month row r: AE_* on the CA of the rate periods that close this month.
+
+        One rounding per declaration, category and rate, as ``xlae declaration``;
+        January adds the part of a first declaration begun the year before when
+        its rates differ from January's (row ROW_CARRY).
+        """
+        m = MONTH_COLUMNS
+        codes = f"$C${ROW_CA_CAT}:$C${ROW_CA_CAT + 3}"
+        vl_on = 'versement_liberatoire="oui"'
+        specs = (
+            ("cotisations", lambda ca, on: f"AE_COTISATIONS({ca},{codes},{on},acre,date_creation,zone)",
+             lambda c, ca, on: udfs.ae_cotisations(ca, c.block("C6", "C9"), on, c.p("acre"), c.p("date_creation"),
+                                                   c.p("zone"))),
+            ("cfp", lambda ca, on: f"AE_CFP({ca},{codes},{on},nature)",
+             lambda c, ca, on: udfs.ae_cfp(ca, c.block("C6", "C9"), on, c.p("nature"))),
+            ("tfc", lambda ca, on: f"AE_TFC({ca},{codes},{on},nature,departement)",
+             lambda c, ca, on: udfs.ae_tfc(ca, c.block("C6", "C9"), on, c.p("nature"), c.p("departement"))),
+            ("vl", lambda ca, on: f"IF({vl_on},AE_VL({ca},{codes},{on}),0)",
+             lambda c, ca, on: udfs.ae_vl(ca, c.block("C6", "C9"), on)
+             if _text_eq(c.p("versement_liberatoire"), "oui") else 0.0),
+        )
+        closed = f"{CLOSED_COLS[0]}{r}:{CLOSED_COLS[-1]}{r}"
+        carry = f"${CLOSED_COLS[0]}${ROW_CARRY}:${CLOSED_COLS[-1]}${ROW_CARRY}"
+        for key, formula_of, compute_of in specs:
+            main = formula_of(closed, f"$B{r}")
+            body = main
+            if r == MONTH_FIRST:
+                before = formula_of(carry, "DATE(annee-1,12,31)")
+                body = (f"IF(SUM({carry})=0,{main},IF(AND(ISNUMBER({main}),ISNUMBER({before})),"
+                        f"ROUND({main}+{before},2),IF(ISNUMBER({main}),{before},{main})))")
+
+            def compute(c: _Context, r: int = r, compute_of: Any = compute_of) -> Any:
+                due = c[f"M{r}"]
+                if isinstance(due, str) and due != "":
+                    return due
+                main = compute_of(c, c.block(f"{CLOSED_COLS[0]}{r}", f"{CLOSED_COLS[-1]}{r}"), c[f"B{r}"])
+                if r != MONTH_FIRST or sum(c.num(f"{x}{ROW_CARRY}") for x in CLOSED_COLS) == 0:
+                    return main
+                before = compute_of(c, c.block(f"{CLOSED_COLS[0]}{ROW_CARRY}", f"{CLOSED_COLS[-1]}{ROW_CARRY}"),
+                                    dt.date(c.annee - 1, 12, 31))
+                if isinstance(main, float) and isinstance(before, float):
+                    return float(cents(to_decimal(main) + to_decimal(before)))
+                return before if isinstance(main, float) else main
+
+            self.add(f"{m[key]}{r}", f"{headers[key]} ({name})",
+                     f'=IF(AND($M{r}<>"",NOT(ISNUMBER($M{r}))),$M{r},{body})', MONEY, "money", compute)
+
+    def _periods(self) -> None:
+        """Helper columns Q..AD: each declaration cut into rate periods, per category.
+
+        Why: the URSSAF computes each declaration on its CA by category; a rate
+        applies to the CA of the months it covers, rounded once. Q = last day of
+        the declaration the month belongs to, R = date of the CFP/TFC/VL rows in
+        force, S..V = contribution rate of each category, W..Z = CA cumulated since
+        the start of the rate period, AA..AD = that CA on the month that closes the
+        period (rate change, end of the declaration), else 0. A December period
+        whose declaration ends the next year is left to that year's January.
+        """
+        self.text(f"{PERIOD_END_COL}{MONTH_HEADER}", "Fin de la période déclarée")
+        self.text(f"{EPOCH_COL}{MONTH_HEADER}", "Taux CFP, TFC, VL en vigueur depuis")
+        for i, code in enumerate(CODES):
+            self.text(f"{RATE_COLS[i]}{MONTH_HEADER}", f"Taux de cotisations {CODE_LABELS[code]}")
+            self.text(f"{CUMUL_COLS[i]}{MONTH_HEADER}", f"CA {CODE_LABELS[code]} cumulé sur la période à taux fixe")
+            self.text(f"{CLOSED_COLS[i]}{MONTH_HEADER}", f"CA {CODE_LABELS[code]} de la période close ce mois")
+        self.text(f"A{ROW_CARRY}", "Report : première déclaration commencée l'année précédente (colonnes Q à AD)")
+        self.text(f"P{ROW_CARRY}", "Année précédente")
+        names = "+".join(f'({_baremes("A")}="{name}")' for name in CONTRIBUTION_PARAMETERS)
+
+        def epoch_formula(on: str) -> str:
+            return f'=SUMPRODUCT(MAX(({names})*({_baremes("D")}<={on})*{_baremes("D")}))'
+
+        def epoch(on: dt.date) -> dt.date:
+            return contribution_rates_since(on) or EXCEL_EPOCH.date()
+
+        last_year = "DATE(annee-1,12,31)"
+        q, rr = PERIOD_END_COL, EPOCH_COL
+        first, last = MONTH_FIRST, MONTH_FIRST + 11
+
+        # Row ROW_CARRY: the part of the year's first declaration that lies in the previous year.
+        def carry_start(c: _Context) -> Any:
+            start, january = c.p("date_creation"), c[f"M{first}"]
+            if not _is_number(start) or not isinstance(january, dt.date):
+                return ""
+            if _number(start) >= _serial(dt.date(c.annee, 1, 1)):
+                return ""
+            if udfs.ae_echeance(dt.date(c.annee - 1, 12, 31), c.p("periodicite"), start) != january:
+                return ""
+            moment = EXCEL_EPOCH + dt.timedelta(days=_number(start))
+            return moment.date() if moment.time() == dt.time(0) else moment
+
+        self.add(f"{q}{ROW_CARRY}", "Début de la première déclaration (année précédente)",
+                 f'=IF(AND(ISNUMBER(date_creation),ISNUMBER($M${first})),IF(date_creation<DATE(annee,1,1),'
+                 f'IF(AE_ECHEANCE({last_year},periodicite,date_creation)=$M${first},date_creation,""),""),"")',
+                 DATE, "date", carry_start)
+        self.add(f"{rr}{ROW_CARRY}", "Taux CFP, TFC, VL en vigueur depuis (31/12 de l'année précédente)",
+                 epoch_formula(last_year), DATE, "date", lambda c: epoch(dt.date(c.annee - 1, 12, 31)))
+        for i, code in enumerate(CODES):
+            cat = f"$C${ROW_CA_CAT + i}"
+            self.add(f"{RATE_COLS[i]}{ROW_CARRY}", f"Taux de cotisations {CODE_LABELS[code]} (année précédente)",
+                     f'=IF(AND(ISNUMBER(${q}${ROW_CARRY}),{cat}<>""),'
+                     f'AE_TAUX({cat},{last_year},acre,date_creation,zone),"")', "0.00%", "share",
+                     lambda c, i=i: udfs.ae_taux(c[f"C{ROW_CA_CAT + i}"], dt.date(c.annee - 1, 12, 31), c.p("acre"),
+                                                 c.p("date_creation"), c.p("zone"))
+                     if isinstance(c[f"{q}{ROW_CARRY}"], dt.date) and c[f"C{ROW_CA_CAT + i}"] != "" else "")
+            self.add(f"{CUMUL_COLS[i]}{ROW_CARRY}", f"CA {CODE_LABELS[code]} de l'année précédente (première déclaration)",
+                     f'=IF(ISNUMBER(${q}${ROW_CARRY}),ROUND(SUMPRODUCT(({self.RE}="{code}")*({self.RA}>=${q}${ROW_CARRY})'
+                     f'*({self.RA}<DATE(annee,1,1))*({self.RF}>=0),{self.RF}),2),0)', MONEY, "money",
+                     lambda c, code=code: c.recettes.total(_number(c[f"{q}{ROW_CARRY}"]),
+                                                           _serial(dt.date(c.annee, 1, 1)), code)
+                     if isinstance(c[f"{q}{ROW_CARRY}"], dt.date) else 0.0)
+            rate, cumul, closed = RATE_COLS[i], CUMUL_COLS[i], CLOSED_COLS[i]
+
+            def carry_closed(c: _Context, rate: str = rate, cumul: str = cumul) -> float:
+                if not isinstance(c[f"{q}{ROW_CARRY}"], dt.date):
+                    return 0.0
+                if c[f"{rate}{ROW_CARRY}"] != c[f"{rate}{first}"] or c[f"{rr}{ROW_CARRY}"] != c[f"{rr}{first}"]:
+                    return c.num(f"{cumul}{ROW_CARRY}")
+                return 0.0
+
+            self.add(f"{closed}{ROW_CARRY}", f"CA {CODE_LABELS[code]} de l'année précédente, taux différent de janvier",
+                     f'=IF(AND(ISNUMBER(${q}${ROW_CARRY}),OR({rate}${ROW_CARRY}<>{rate}${first},'
+                     f'${rr}${ROW_CARRY}<>${rr}${first})),{cumul}{ROW_CARRY},0)', MONEY, "money", carry_closed)
+
+        for k in range(1, 13):
+            r = MONTH_FIRST + k - 1
+            name = MONTHS_FR[k - 1]
+
+            def period_end(c: _Context, r: int = r) -> Any:
+                due = c[f"M{r}"]
+                if not isinstance(due, dt.date):
+                    return ""
+                return dt.date(due.year, due.month, 1) - dt.timedelta(days=1)
+
+            self.add(f"{q}{r}", f"Fin de la période déclarée ({name})",
+                     f'=IF(ISNUMBER($M{r}),EOMONTH($M{r},-1),"")', DATE, "date", period_end)
+            self.add(f"{rr}{r}", f"Taux CFP, TFC, VL en vigueur depuis ({name})", epoch_formula(f"$B{r}"), DATE, "date",
+                     lambda c, r=r: epoch(c[f"B{r}"]))
+            for i, code in enumerate(CODES):
+                cat = f"$C${ROW_CA_CAT + i}"
+                rate, cumul, closed, ca = RATE_COLS[i], CUMUL_COLS[i], CLOSED_COLS[i], MONTH_COLUMNS[code]
+                self.add(f"{rate}{r}", f"Taux de cotisations {CODE_LABELS[code]} ({name})",
+                         f'=IF({cat}<>"",AE_TAUX({cat},$B{r},acre,date_creation,zone),"")', "0.00%", "share",
+                         lambda c, r=r, i=i: udfs.ae_taux(c[f"C{ROW_CA_CAT + i}"], c[f"B{r}"], c.p("acre"),
+                                                          c.p("date_creation"), c.p("zone"))
+                         if c[f"C{ROW_CA_CAT + i}"] != "" else "")
+                if r == first:
+                    goes_on = (f"AND(ISNUMBER(${q}${ROW_CARRY}),{rate}${ROW_CARRY}={rate}{r},"
+                               f"${rr}${ROW_CARRY}=${rr}{r})")
+                    previous = f"{cumul}${ROW_CARRY}"
+                else:
+                    goes_on = (f"AND(ISNUMBER(${q}{r - 1}),${q}{r - 1}>$B{r - 1},{rate}{r - 1}={rate}{r},"
+                               f"${rr}{r - 1}=${rr}{r})")
+                    previous = f"{cumul}{r - 1}"
+
+                def cumulated(c: _Context, r: int = r, rate: str = rate, cumul: str = cumul, ca: str = ca) -> float:
+                    if not isinstance(c[f"M{r}"], dt.date):
+                        return 0.0
+                    if r == first:
+                        before, row_before = c[f"{q}{ROW_CARRY}"], ROW_CARRY
+                        goes_on = isinstance(before, dt.date)
+                    else:
+                        before, row_before = c[f"{q}{r - 1}"], r - 1
+                        goes_on = isinstance(before, dt.date) and before > c[f"B{r - 1}"]
+                    goes_on = (goes_on and c[f"{rate}{row_before}"] == c[f"{rate}{r}"]
+                               and c[f"{rr}{row_before}"] == c[f"{rr}{r}"])
+                    carried = to_decimal(c.num(f"{cumul}{row_before}")) if goes_on else ZERO
+                    return float(cents(to_decimal(c.num(f"{ca}{r}")) + carried))
+
+                self.add(f"{cumul}{r}", f"CA {CODE_LABELS[code]} cumulé sur la période à taux fixe ({name})",
+                         f"=IF(ISNUMBER($M{r}),ROUND({ca}{r}+IF({goes_on},{previous},0),2),0)", MONEY, "money",
+                         cumulated)
+                if r == last:
+                    closes = f"${q}{r}=$B{r}"
+                else:
+                    closes = f"OR(${q}{r}=$B{r},{rate}{r}<>{rate}{r + 1},${rr}{r}<>${rr}{r + 1})"
+
+                def closing(c: _Context, r: int = r, rate: str = rate, cumul: str = cumul) -> float:
+                    end = c[f"{q}{r}"]
+                    if not isinstance(end, dt.date):
+                        return 0.0
+                    closes = end == c[f"B{r}"] or (r != last and (
+                        c[f"{rate}{r}"] != c[f"{rate}{r + 1}"] or c[f"{rr}{r}"] != c[f"{rr}{r + 1}"]))
+                    return c.num(f"{cumul}{r}") if closes else 0.0
+
+                self.add(f"{closed}{r}", f"CA {CODE_LABELS[code]} de la période close ce mois ({name})",
+                         f"=IF(AND(ISNUMBER(${q}{r}),{closes}),{cumul}{r},0)", MONEY, "money", closing)
 
     def _quarters(self) -> None:
         self.text(f"A{QUARTER_HEADER - 1}", "Totaux trimestriels et annuels des livres (recettes et achats)")
