@@ -4,9 +4,11 @@ Why: each month or quarter the user must type the CA encaissé of each category
 in the right box and check what will be debited. The period, its due date and
 the first declaration spanning several months come from
 ``xlae.rules.echeance``; every amount from ``xlae.rules`` with the rates in
-force on each month of the period (so a rate change inside a long first
-declaration is applied month by month). Each amount is rounded once, per
-category and rate.
+force on the last day of each month of the period (so a rate change inside a
+long first declaration is applied month by month). Each amount is rounded once
+per category and rate period: consecutive months with the same contribution
+rate and the same CFP/TFC/VL rows (``synthese.contribution_rates_since``), the
+very cut the Synthèse makes, so both show the same figures.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ..rules import contributions, cotisations, echeance
 from ..rules.money import ZERO, cents
 from ..rules.vocabulary import Activite, Periodicite
 from ..template import layout
+from ..template.synthese import contribution_rates_since
 from .cells import cell_amount, cell_categorie, cell_date, lenient_date
 from .params import Parameters, require_parameters
 from .periods import Period, months_of, parse_period
@@ -168,7 +171,7 @@ def _lines(receipts: list[tuple[dt.date, Activite, Decimal]], debut: dt.date, fi
     lines = []
     for categorie in [a for a in Activite if a in categories]:
         nature = params.nature_for(categorie)
-        parts: dict[tuple, Part] = {}
+        runs: list[tuple[tuple, Part]] = []
         count = 0
         for first, last in months:
             ca = ZERO
@@ -176,13 +179,17 @@ def _lines(receipts: list[tuple[dt.date, Activite, Decimal]], debut: dt.date, fi
                 if cat is categorie and first <= date <= last:
                     ca += amount
                     count += 1
-            rate = cotisations.taux_cotisations(categorie, first, params.acre, params.date_creation, params.zone)
-            cfp = contributions.cfp_row(categorie, first, nature).valeur
-            tfc = contributions.tfc_row(categorie, first, nature, params.departement).valeur
-            vl = contributions.vl_row(categorie, first).valeur if params.versement_liberatoire else None
-            key = (rate.taux, rate.explication, cfp, tfc, vl)
-            part = parts.setdefault(key, Part(ZERO, rate.taux, rate.explication, cfp, tfc, vl))
-            part.ca += ca
+            # Rates in force on the month's last day, as the Synthèse's month rows (column B).
+            rate = cotisations.taux_cotisations(categorie, last, params.acre, params.date_creation, params.zone)
+            cfp = contributions.cfp_row(categorie, last, nature).valeur
+            tfc = contributions.tfc_row(categorie, last, nature, params.departement).valeur
+            vl = contributions.vl_row(categorie, last).valeur if params.versement_liberatoire else None
+            # A new rate period starts where the contribution rate or the CFP/TFC/VL rows change.
+            key = (rate.taux, contribution_rates_since(last))
+            if not runs or runs[-1][0] != key:
+                runs.append((key, Part(ZERO, rate.taux, rate.explication, cfp, tfc, vl)))
+            runs[-1][1].ca += ca
+        parts = {i: part for i, (_, part) in enumerate(runs)}
         line = CategoryLine(categorie, sum((p.ca for p in parts.values()), ZERO), count,
                             [p for p in parts.values() if p.ca] or list(parts.values())[:1])
         for part in line.parts:
