@@ -182,3 +182,17 @@ def test_evaluate_refuses_a_missing_year() -> None:
 def test_excel_value_of_dates() -> None:
     assert S.excel_value(dt.date(2026, 1, 1)) == 46023.0    # days since 30/12/1899
     assert S.excel_value("texte") == "texte"
+
+
+def test_red_only_on_rows_to_correct_and_help_rows_tall_enough() -> None:
+    wb = load_workbook(io.BytesIO(build.workbook_bytes(build.build_workbook({}))))
+    ws = wb[L.SHEET_SYNTHESE]
+    red = {str(rng.sqref) for rng, rules in ws.conditional_formatting._cf_rules.items()
+           if any(r.operator == "greaterThan" and r.formula == ["0"] for r in rules)}
+    # rows 46 (receipts filled) and 52 (purchases filled) are counts, not errors: not red
+    assert red == {f"B{S.ROW_CHECKS + 1}:B{S.ROW_CHECKS + 5} B{S.ROW_CHECKS + 7}:B{S.ROW_INVALID_TOTAL}"}
+    params = wb[L.SHEET_PARAMETRES]
+    for row in range(2, 2 + len(L.PARAMETER_NAMES)):
+        text = params[f"C{row}"].value or ""
+        lines = -(-len(text) // build.HELP_CHARS_PER_LINE)
+        assert params.row_dimensions[row].height == 15 * max(1, lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
 import zipfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
@@ -39,6 +41,7 @@ RED_FILL = PatternFill("solid", fgColor="F4B084")
 INVALID_FILL = PatternFill("solid", fgColor="FFC7CE")
 UNLOCKED = Protection(locked=False)
 
+HELP_CHARS_PER_LINE = 95  # column C is 90 wide
 PARAMETER_HELP = {
     "activite": ("Activité principale", "Catégorie de votre activité : vente, service_bic, bnc ou bnc_cipav. "
                  "En activité mixte, la catégorie de chaque recette se choisit dans le livre des recettes."),
@@ -110,6 +113,8 @@ def _parametres(ws, values: dict[str, Any]) -> None:
         ws[f"A{row}"] = label
         ws[f"C{row}"] = help_text
         ws[f"C{row}"].alignment = Alignment(wrap_text=True, vertical="top")
+        # Explicit height: viewers that do not re-measure wrapped text would overlap the lines.
+        ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(help_text) / HELP_CHARS_PER_LINE))
         cell = ws[ref]
         cell.value = values.get(name)
         cell.protection = UNLOCKED
@@ -229,13 +234,14 @@ def _synthese(ws, rows: int) -> None:
         formula=[f"AND(ISNUMBER(P{first}),O{first}>=P{first}*{S.ALERT_RED})"], fill=RED_FILL, stopIfTrue=True))
     ws.conditional_formatting.add(f"O{first}:O{last}", FormulaRule(
         formula=[f"AND(ISNUMBER(P{first}),O{first}>=P{first}*{S.ALERT_AMBER})"], fill=AMBER_FILL))
-    ws.conditional_formatting.add(f"B{S.ROW_CHECKS}:B{S.ROW_INVALID_TOTAL}",
-                                  CellIsRule(operator="greaterThan", formula=["0"], fill=RED_FILL))
+    # Red on the counts of rows to correct, not on the counts of filled rows (46 and 52).
+    checks = (f"B{S.ROW_CHECKS + 1}:B{S.ROW_CHECKS + 5} B{S.ROW_CHECKS + 7}:B{S.ROW_INVALID_TOTAL}")
+    ws.conditional_formatting.add(checks, CellIsRule(operator="greaterThan", formula=["0"], fill=RED_FILL))
     ws.conditional_formatting.add(f"B{S.ROW_DEPASSEMENT}", FormulaRule(
         formula=[f'ISNUMBER(SEARCH("passement",B{S.ROW_DEPASSEMENT}))'], fill=RED_FILL))
     ws.column_dimensions["A"].width = 46
     ws.column_dimensions["B"].width = 18
-    for col in "CDEFGHIJKLNOP":
+    for col in [*"CDEFGHIJKLNOP", *(get_column_letter(i) for i in range(17, 31))]:  # Q..AD: the working
         ws.column_dimensions[col].width = 15
     ws.column_dimensions["M"].width = 17
     ws.row_dimensions[S.MONTH_HEADER].height = 45
