@@ -186,3 +186,11 @@ def test_one_rounding_per_rate_period_not_per_month(capsys):
     # 4 000 × 21.2 % = 848.00 (twelve monthly roundings of 70.666… would give 848.04)
     code, lines, err = run(capsys, "--activite", "service_bic", "--ca", "4000", "--annee", "2026")
     assert "  Total cotisations sociales : 848,00 €" in lines
+
+
+def test_vl_states_its_income_condition(capsys):
+    # VL 2026: RFR 2024 ≤ 29 315 € per part (rates sheet row vl_plafond_rfr_part, LF 2025 barème)
+    code, lines, err = run(capsys, "--activite", "bnc", "--ca", "42000", "--annee", "2026", "--vl")
+    assert "Versement libératoire (2,2 %) : 924,00 €" in lines          # 42 000 × 2.2 %
+    assert ("  Condition : revenu fiscal de référence 2024 ≤ 29 315 € par part (+50 % par demi-part, "
+            "+25 % par quart de part) et CA de l'année précédente sous les plafonds.") in lines

@@ -134,6 +134,10 @@ def simulate(args: argparse.Namespace) -> list[str]:
         cite(vl_row)
         vl = contributions.vl(ca, activite, on)
         lines.append(f"Versement libératoire ({percent(vl_row.valeur, 1)}) : {euros(vl)}")
+        limit = rates.lookup("vl_plafond_rfr_part", "toutes", "toutes", on)
+        cite(limit)
+        lines.append(f"  Condition : revenu fiscal de référence {year - 2} ≤ {euros(limit.valeur, 0)} par part "
+                     "(+50 % par demi-part, +25 % par quart de part) et CA de l'année précédente sous les plafonds.")
     total = social + cfp + tfc + vl
     lines += ["", f"Total à payer sur l'année : {euros(total)}",
               f"Reste après prélèvements : {euros(ca - total)}", ""]
