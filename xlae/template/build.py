@@ -317,11 +317,15 @@ def workbook_bytes(wb: Workbook) -> bytes:
 def write_new_file(path: str | os.PathLike[str], data: bytes, force: bool = False) -> Path:
     """Write atomically (``xlae.atomic``, mode of a new file); refuse to replace unless ``force``."""
     target = Path(path)
+    if target.is_dir():
+        raise XlaeError(f"--sortie : {str(target)!r} est un dossier ; indiquez un nom de fichier .xlsx.", "--sortie")
+    if target.suffix.lower() != ".xlsx":
+        # Excel refuses to open an .xlsx written under another extension (.xls, .xlsm, none).
+        raise XlaeError(f"--sortie : {str(target)!r} n'a pas l'extension .xlsx ; le classeur est au format "
+                        "Excel .xlsx, indiquez un nom qui se termine par .xlsx.", "--sortie")
     if target.exists() and not force:
         raise XlaeError(f"--sortie : le fichier {str(target)!r} existe déjà ; choisissez un autre nom ou "
                         "ajoutez --force pour le remplacer.", "--sortie")
-    if target.exists() and target.is_dir():
-        raise XlaeError(f"--sortie : {str(target)!r} est un dossier ; indiquez un nom de fichier .xlsx.", "--sortie")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise XlaeError(f"--sortie : le dossier {str(folder)!r} n'existe pas.", "--sortie")
