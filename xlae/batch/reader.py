@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,10 @@ CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_MISSING_MEMBER = re.compile(r"no item named '([^']+)'")
+# Remedy shared by every "damaged file" reason (the library's own English text is not shown).
+DAMAGED_ADVICE = ("ouvrez-le dans Excel ou LibreOffice et enregistrez-le de nouveau, ou reprenez une "
+                  "sauvegarde")
 REQUIRED_SHEETS = (layout.SHEET_PARAMETRES, layout.SHEET_RECETTES, layout.SHEET_ACHATS, layout.SHEET_SYNTHESE)
 
 
@@ -69,8 +74,9 @@ def open_archive(path: Path) -> zipfile.ZipFile:
     check_signature(path)
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise UnreadableWorkbook(f"archive .xlsx corrompue ({error}).") from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableWorkbook("archive .xlsx corrompue (tronquée ou endommagée : copie ou téléchargement interrompu ?) : "
+                                 f"{DAMAGED_ADVICE}.") from None
     names = set(archive.namelist())
     if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
         archive.close()
@@ -81,8 +87,12 @@ def open_archive(path: Path) -> zipfile.ZipFile:
 def package_of(archive: zipfile.ZipFile) -> xlsx.Package:
     try:
         package = xlsx.read_package(archive)
-    except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, ValueError) as error:
-        raise UnreadableWorkbook(f"structure du classeur illisible ({error}).") from None
+    except KeyError as error:
+        missing = _MISSING_MEMBER.search(str(error))
+        part = f"partie « {missing.group(1)} » absente de l'archive" if missing else "partie absente"
+        raise UnreadableWorkbook(f"structure du classeur illisible ({part}) : {DAMAGED_ADVICE}.") from None
+    except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, EOFError, zlib.error):
+        raise UnreadableWorkbook(f"structure du classeur illisible (contenu endommagé) : {DAMAGED_ADVICE}.") from None
     missing = [name for name in REQUIRED_SHEETS if name not in package.sheets]
     if missing:
         sheets = ", ".join(f"« {n} »" for n in package.sheets) or "aucune"
@@ -91,6 +101,18 @@ def package_of(archive: zipfile.ZipFile) -> xlsx.Package:
             f"absente{'s' if len(missing) > 1 else ''} (feuilles trouvées : {sheets}) : ce classeur n'a pas "
             f"été créé avec « xlae modele ».")
     return package
+
+
+def summary_formulas(archive: zipfile.ZipFile, package: xlsx.Package) -> dict[str, str]:
+    """Formula cells of the Synthèse sheet; French reason if its XML or the archive is damaged."""
+    try:
+        return xlsx.formula_cells(archive.read(package.sheets[layout.SHEET_SYNTHESE]))
+    except KeyError:
+        raise UnreadableWorkbook(f"feuille « {layout.SHEET_SYNTHESE} » absente de l'archive : "
+                                 f"{DAMAGED_ADVICE}.") from None
+    except (zipfile.BadZipFile, ValueError, EOFError, zlib.error):
+        raise UnreadableWorkbook(f"feuille « {layout.SHEET_SYNTHESE} » illisible (contenu endommagé) : "
+                                 f"{DAMAGED_ADVICE}.") from None
 
 
 def read_ledgers(path: Path, package: xlsx.Package) -> Ledgers:
@@ -102,8 +124,9 @@ def read_ledgers(path: Path, package: xlsx.Package) -> Ledgers:
                         "recalcul : pip install \"xlae[lot]\".") from None
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own error types
-        raise UnreadableWorkbook(f"lecture du classeur impossible ({error}).") from None
+    except Exception:  # calamine raises its own error types, with an English text
+        raise UnreadableWorkbook(f"lecture du classeur impossible (contenu XML endommagé ou format non "
+                                 f"reconnu) : {DAMAGED_ADVICE}.") from None
     try:
         grids: dict[str, list[list[Any]]] = {}
 
@@ -111,8 +134,9 @@ def read_ledgers(path: Path, package: xlsx.Package) -> Ledgers:
             if sheet not in grids:
                 try:
                     grids[sheet] = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-                except Exception as error:
-                    raise UnreadableWorkbook(f"feuille « {sheet} » illisible ({error}).") from None
+                except Exception:  # calamine's text ("", the sheet name…) says nothing to a user
+                    raise UnreadableWorkbook(f"feuille « {sheet} » illisible (contenu absent ou endommagé) : "
+                                             f"{DAMAGED_ADVICE}.") from None
             return grids[sheet]
 
         parametres = _parameters(package, grid)

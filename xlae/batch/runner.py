@@ -59,7 +59,7 @@ def recalculate(job: Job) -> Outcome:
     try:
         with reader.open_archive(source) as archive:
             package = reader.package_of(archive)
-            formulas = xlsx.formula_cells(archive.read(package.sheets[layout.SHEET_SYNTHESE]))
+            formulas = reader.summary_formulas(archive, package)
             ledgers = reader.read_ledgers(source, package)
             rows = covered_rows(formulas)
             changed = summary.differences(formulas, rows)
