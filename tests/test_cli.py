@@ -55,7 +55,7 @@ def test_bareme_option_uses_the_given_sheet(capsys, restore_rates, tmp_path):
     assert main(["--bareme", str(path), "simuler", "--activite", "bnc", "--ca", "1000", "--annee", "2026"]) == 0
     out = capsys.readouterr().out.replace("\u202f", " ")
     assert f"(barème {str(path)!r})" in out.splitlines()[0]
-    assert "Plafond de CA 2026 : 90 000,00 €" in out
+    assert "Plafond applicable au CA 2026 (plafond 2027, qui décide du régime 2027) : 90 000,00 €" in out
 
 
 def test_bareme_option_missing_file(capsys, restore_rates, tmp_path):

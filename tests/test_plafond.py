@@ -37,10 +37,13 @@ def test_prorata_days_inclusive_divisor_365(creation, annee, days):
 
 
 @pytest.mark.parametrize("activite,annee,creation,expected", [
-    (V, 2023, None, "188700"), (V, 2025, None, "188700"), (V, 2026, None, "203100"),
-    (S, 2025, None, "77700"), (S, 2026, None, "83600"),
-    (B, 2024, None, "77700"), (B, 2026, None, "83600"),
-    (C, 2025, None, "77700"), (C, 2026, None, "83600"),
+    # The ceiling the CA of ``annee`` is judged against is the one in force for annee + 1
+    # (regime-year convention): CA 2024 → 2025 ceiling, CA 2025 → 2026 ceiling.
+    (V, 2023, None, "188700"), (V, 2024, None, "188700"), (V, 2025, None, "203100"), (V, 2026, None, "203100"),
+    (S, 2024, None, "77700"), (S, 2025, None, "83600"), (S, 2026, None, "83600"),
+    (B, 2024, None, "77700"), (B, 2025, None, "83600"), (B, 2026, None, "83600"),
+    (C, 2024, None, "77700"), (C, 2025, None, "83600"), (C, 2026, None, "83600"),
+    (B, 2025, "2025-08-01", "35043.29"),         # 83 600 × 153 / 365 = 35 043.287… (2026 ceiling)
     (B, 2031, None, "83600"),                    # after the newest rates: newest values
     (B, 2026, "2025-10-20", "83600"),            # created the year before: not prorated
     (B, 2026, "2026-10-20", "16720.00"),         # 83 600 × 73 / 365 = 16 720

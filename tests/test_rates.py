@@ -208,7 +208,8 @@ def test_override_by_path_then_back_to_default(bareme_file):
     assert rates.origin == repr(str(path))
     # The override's ceiling (210 000) is used by the Excel functions.
     assert ae_plafond("vente", 2026) == 210000.0
-    assert ae_plafond("vente", 2025) == 188700.0
+    assert ae_plafond("vente", 2025) == 210000.0  # CA 2025 is judged with the 2026 ceiling
+    assert ae_plafond("vente", 2024) == 188700.0
     set_rates_path(None)
     assert ae_plafond("vente", 2026) == 203100.0
 

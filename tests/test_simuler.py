@@ -22,7 +22,7 @@ def test_bnc_creation_year_with_acre_and_vl(capsys):
                         "(barème intégré)")
     expected = [
         "Création le 01/03/2026 : prorata 306/365 = 83,84 %",          # Mar→Dec inclusive = 306 days
-        "Plafond de CA 2026 proratisé : 70 086,58 €",                   # 83 600 × 306 / 365
+        "Plafond applicable au CA 2026 (plafond 2027, qui décide du régime 2027) proratisé : 70 086,58 €",  # 83 600 × 306 / 365
         # 42 000 / 70 086.58 = 59.9 % ; 70 086.58 − 42 000 = 28 086.58
         "CA encaissé : 42 000,00 € — 59,9 % du plafond ; marge restante : 28 086,58 €",
         "Situation : Sous le plafond : 59,9 % utilisé ; régime micro maintenu en 2027.",
@@ -54,7 +54,7 @@ def test_bnc_creation_year_with_acre_and_vl(capsys):
 def test_bnc_2024_rate_change_on_1_july(capsys):
     code, lines, _ = run(capsys, "--activite", "BNC", "--ca", "42000", "--annee", "2024")
     assert code == 0
-    assert "Plafond de CA 2024 : 77 700,00 €" in lines
+    assert "Plafond applicable au CA 2024 (plafond 2025, qui décide du régime 2025) : 77 700,00 €" in lines
     # 6 months × 3 500 × 21.1 % = 4 431 ; 6 months × 3 500 × 23.1 % = 4 851
     assert "  01/2024 → 06/2024 : 21,10 % (taux normal bnc) = 4 431,00 €" in lines
     assert "  07/2024 → 12/2024 : 23,10 % (taux normal bnc) = 4 851,00 €" in lines
@@ -106,7 +106,8 @@ def test_second_year_over_and_vat_from_january(capsys):
     assert situation.endswith("sortie du régime micro au 1er janvier 2026.")
     assert ("TVA : TVA due depuis le 1er janvier 2025 : CA de services 2024 de 84 000 € > "
             "seuil de 41 250 €.") in lines
-    assert "CA encaissé : 90 000,00 € — 115,8 % du plafond ; dépassement de 12 300,00 €" in lines  # vs 77 700
+    # judged with the 2026 ceiling: 90 000 / 83 600 = 107.66 % ; 90 000 − 83 600 = 6 400 over
+    assert "CA encaissé : 90 000,00 € — 107,7 % du plafond ; dépassement de 6 400,00 €" in lines
 
 
 def test_after_the_newest_rates_warns(capsys):
@@ -114,7 +115,7 @@ def test_after_the_newest_rates_warns(capsys):
     assert code == 0
     assert lines[1] == ("Attention : 2031 est au-delà des valeurs connues du barème (dernières valeurs : "
                         "2027) ; les dernières valeurs connues sont utilisées.")
-    assert "Plafond de CA 2031 : 83 600,00 €" in lines
+    assert "Plafond applicable au CA 2031 (plafond 2032, qui décide du régime 2032) : 83 600,00 €" in lines
     assert "  Total cotisations sociales : 6 360,00 €" in lines   # 30 000 × 21.2 %
 
 
@@ -154,10 +155,12 @@ def test_revision_year_names_the_ceiling_that_decides(capsys):
     # 2025 BNC: plafond 2025 = 77 700 but CA 2025 decides the 2026 regime, judged with 83 600.
     code, lines, err = run(capsys, "--activite", "bnc", "--ca", "80000", "--annee", "2025")
     assert (code, err) == (0, "")
-    assert "Plafond de CA 2025 : 77 700,00 €" in lines
-    # 80 000 − 77 700 = 2 300 over this year's ceiling
-    assert "CA encaissé : 80 000,00 € — 103,0 % du plafond ; dépassement de 2 300,00 €" in lines
-    assert "Le CA 2025 est jugé avec le plafond 2026, qui décide du régime 2026 : 83 600,00 €" in lines
+    # Before the fix the report said « dépassement de 2 300 € » (vs 77 700) next to « sous le plafond ».
+    assert "Plafond applicable au CA 2025 (plafond 2026, qui décide du régime 2026) : 83 600,00 €" in lines
+    # 80 000 / 83 600 = 95.69 % ; 83 600 − 80 000 = 3 600 left
+    assert "CA encaissé : 80 000,00 € — 95,7 % du plafond ; marge restante : 3 600,00 €" in lines
+    assert ("Le plafond en vigueur en 2025 (77 700,00 €) jugeait les CA 2024 et 2023 (régime 2025) ; "
+            "le CA 2025 est jugé avec celui de 2026.") in lines
     # 80 000 / 83 600 = 95.7 %
     assert "Situation : Sous le plafond : 95,7 % utilisé ; régime micro maintenu en 2026." in lines
 

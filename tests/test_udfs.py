@@ -34,7 +34,8 @@ def test_functions_have_french_help(name):
 
 @pytest.mark.parametrize("args,expected", [
     (("service_bic", 2026), 83600.0),
-    (("vente", 2025.0), 188700.0),              # xlwings: numbers are floats
+    (("vente", 2025.0), 203100.0),              # xlwings floats; CA 2025 judged with the 2026 ceiling
+    (("vente", 2024.0), 188700.0),              # CA 2024 judged with the 2025 ceiling
     (("BNC", "2026", None), 83600.0),            # empty cell → None
     (("Libéral", 2026.0, ""), 83600.0),
     (("bnc", 2026.0, S_2026_03_01), 70086.58),  # 83 600 × 306 / 365 = 70 086.575…

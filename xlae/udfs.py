@@ -73,7 +73,11 @@ def _money(value: Any) -> float:
 @xw.arg("date_creation", doc="Date de création : plafond proratisé l'année de création.")
 @excel_errors
 def ae_plafond(activite: Any, annee: Any = None, date_creation: Any = None) -> float | str:
-    """Plafond de CA du régime micro pour l'année (en €), proratisé l'année de création (CGI 50-0, 102 ter)."""
+    """Plafond que le CA de l'année ne doit pas dépasser (en €), proratisé l'année de création.
+
+    C'est le plafond en vigueur l'année suivante, celui qui décide du régime de l'année suivante
+    (CGI 50-0, 102 ter) : le CA 2025 est jugé avec le plafond 2026 (83 600 € en services).
+    """
     year = _year(annee)
     start = coerce.to_date(date_creation, "date_creation", default_today=False)
     return _plafond_of(frozenset(coerce.activites_of(activite)), year, start, get_rates())

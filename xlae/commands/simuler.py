@@ -70,24 +70,26 @@ def simulate(args: argparse.Namespace) -> list[str]:
                      f"{rates.newest_date.year}) ; les dernières valeurs connues sont utilisées.")
     days, divisor = plafond.prorata_days(start, year)
     ceiling = plafond.plafond(activite, year, start)
-    cite(plafond.plafond_row(activite, year))
+    ceiling_row = plafond.plafond_ca_row(activite, year)
+    cite(ceiling_row)
     cite(rates.lookup("prorata_jours_annee", "toutes", "toutes", dt.date(year, 1, 1)))
     lines.append("")
     if days < divisor:
         cite(rates.lookup("prorata_jour_creation_compte", "toutes", "toutes", dt.date(year, 1, 1)))
         lines.append(f"Création le {day(start)} : prorata {days}/{divisor} = {percent(Decimal(days) / divisor)}")
-    lines.append(f"Plafond de CA {year}{' proratisé' if days < divisor else ''} : {euros(cents(ceiling))}")
+    lines.append(f"Plafond applicable au CA {year} (plafond {year + 1}, qui décide du régime {year + 1})"
+                 f"{' proratisé' if days < divisor else ''} : {euros(cents(ceiling))}")
     left = ceiling - ca
     share = ca / ceiling if ceiling else Decimal(0)
     lines.append(f"CA encaissé : {euros(ca)} — {percent(share, 1)} du plafond ; "
                  + (f"marge restante : {euros(cents(left))}" if left >= 0 else f"dépassement de {euros(cents(-left))}"))
     status = plafond.depassement({activite: ca}, year, start,
                                  None if previous is None else {activite: previous})
-    following = plafond.plafond_row(activite, year + 1)
-    if following.valeur != plafond.plafond_row(activite, year).valeur:
-        cite(following)
-        lines.append(f"Le CA {year} est jugé avec le plafond {year + 1}, qui décide du régime {year + 1} : "
-                     f"{euros(following.valeur)}{' (avant prorata)' if days < divisor else ''}")
+    current = plafond.plafond_row(activite, year)
+    if current.valeur != ceiling_row.valeur:
+        cite(current)
+        lines.append(f"Le plafond en vigueur en {year} ({euros(current.valeur)}) jugeait les CA {year - 1} "
+                     f"et {year - 2} (régime {year}) ; le CA {year} est jugé avec celui de {year + 1}.")
     lines.append(f"Situation : {status.message}")
     on = dt.date(year, 1, 1)
     for name in ("abattement_taux", "abattement_minimum"):

@@ -54,11 +54,25 @@ def plafond_row(activite: Activite, annee: int, rates: Rates | None = None) -> R
     return rates.lookup("plafond_ca", activite.value, "toutes", first_of_year(annee))
 
 
+def plafond_ca_row(activite: Activite, annee: int, rates: Rates | None = None) -> Rate:
+    """Row of the ceiling the CA of ``annee`` is judged against: the one in force for ``annee + 1``.
+
+    Why: CGI 50-0 decides the regime of N+1 with the CA of N (and N-1) against the
+    ceiling in force for N+1 (regime-year convention of the fact sheet, §a.1): the
+    CA 2025 is judged against 83 600 €, not the 77 700 € in force in 2025.
+    """
+    return plafond_row(activite, annee + 1, rates)
+
+
 def plafond(activite: Activite, annee: int, date_creation: date | None = None,
             rates: Rates | None = None) -> Decimal:
-    """Ceiling of regime year ``annee``, prorated when the business started that year."""
+    """Ceiling the CA of ``annee`` must stay under, prorated when the business started that year.
+
+    It is the ceiling of regime year ``annee + 1`` (see ``plafond_ca_row``), the one
+    ``depassement`` uses, so the share used and the status always agree.
+    """
     rates = rates or get_rates()
-    full = plafond_row(activite, annee, rates).valeur
+    full = plafond_ca_row(activite, annee, rates).valeur
     days, divisor = prorata_days(date_creation, annee, rates)
     return full * days / divisor
 
