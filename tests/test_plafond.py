@@ -189,3 +189,14 @@ def test_mixed_activity(ca, code, fragment):
     status = depassement({k: D(v) for k, v in ca.items()}, 2025)
     assert status.code == code
     assert fragment in status.message
+
+
+def test_mixed_second_year_over_on_another_test_leaves_the_regime():
+    # CGI 50-0: a year keeps the regime only if global CA ≤ 203 100 AND services CA ≤ 83 600.
+    # 2026: global 210 000 > 203 100 (services 0 ≤ 83 600) → 2026 over.
+    # 2025: global 10 000 + 90 000 = 100 000 ≤ 203 100 but services 90 000 > 83 600 → 2025 over too.
+    # Two consecutive years over → no micro regime on 1 January 2027.
+    status = depassement({V: D(210000), S: D(0)}, 2026, None, {V: D(10000), S: D(90000)})
+    assert status.code == "sortie"
+    assert "CA de prestations de services 2025 de 90 000 €" in status.message
+    assert status.message.endswith("sortie du régime micro au 1er janvier 2027.")

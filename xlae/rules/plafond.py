@@ -156,10 +156,12 @@ def depassement(ca: Mapping[Activite, Decimal], annee: int, date_creation: date 
         if _over(total, limit.amount, days, divisor):
             worst_now.append(f"{limit.label} {annee} de {_fmt_exact(total)} > plafond {regime_year} "
                              f"de {_fmt_exact(allowed)}{prorated}")
-            if ca_precedent is not None:
-                prev_total = sum((ca_precedent.get(a, ZERO) for a in limit.activites), ZERO)
-                if prev_days > 0 and _over(prev_total, limit.amount, prev_days, prev_div):
-                    worst_prev.append(f"{limit.label} {annee - 1} de {_fmt_exact(prev_total)}")
+        # A year keeps the regime only if it passes every test (CGI 50-0: global AND services),
+        # so N-1 counts as "over" whichever test it fails, not only the one N fails.
+        if ca_precedent is not None:
+            prev_total = sum((ca_precedent.get(a, ZERO) for a in limit.activites), ZERO)
+            if prev_days > 0 and _over(prev_total, limit.amount, prev_days, prev_div):
+                worst_prev.append(f"{limit.label} {annee - 1} de {_fmt_exact(prev_total)}")
     mixed_note = (" Activité mixte BIC + BNC : test URSSAF (services BIC + BNC ensemble), "
                   "le code des impôts teste BIC et BNC séparément."
                   if Activite.VENTE not in ca and Activite.SERVICE_BIC in ca
