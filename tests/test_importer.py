@@ -263,7 +263,7 @@ def test_not_an_excel_file(tmp_path: Path, capsys) -> None:
     fake = tmp_path / "faux.xlsx"
     fake.write_text("pas un classeur", encoding="utf-8")
     assert main(["importer", str(CA), "--classeur", str(fake)]) == 2
-    assert "faux.xlsx n'est pas un classeur Excel lisible" in capsys.readouterr().err
+    assert "faux.xlsx : ce n'est pas un classeur Excel .xlsx (fichier corrompu" in capsys.readouterr().err
 
 
 def test_refuses_to_write_a_workbook_open_in_excel(tmp_path: Path, capsys) -> None:

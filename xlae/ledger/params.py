@@ -55,8 +55,15 @@ def _year(value: Any, name: str) -> int:
     return coerce.to_year(value, name)
 
 
+def _activite(value: Any, name: str) -> Activite:
+    if coerce.is_empty(value):  # parse_activite would say « valeur « None » refusée »
+        raise XlaeError(f"{name} : vide ; choisissez votre activité principale dans la liste (vente, "
+                        "service_bic, bnc ou bnc_cipav).", name)
+    return parse_activite(value, name)
+
+
 PARSERS: dict[str, Callable[[Any, str], Any]] = {
-    "activite": lambda v, n: parse_activite(v, n),
+    "activite": _activite,
     "date_creation": _date,
     "acre": coerce.to_bool,
     "versement_liberatoire": coerce.to_bool,

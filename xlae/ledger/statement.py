@@ -174,6 +174,11 @@ def read_statement(path: str | Path) -> Statement:
         raise XlaeError(f"relevé : lecture de {path.name} impossible ({error}).", "releve") from None
     if not raw.strip():
         raise XlaeError(f"relevé : le fichier {path.name} est vide.", "releve")
+    if raw.startswith((b"PK\x03\x04", bytes.fromhex("D0CF11E0A1B11AE1"), b"%PDF")):
+        kind = "un PDF" if raw.startswith(b"%PDF") else "un classeur Excel (.xlsx ou .xls)"
+        raise XlaeError(f"relevé : {path.name} est {kind}, pas un relevé CSV. Téléchargez le relevé au format "
+                        "CSV depuis votre banque (ou, dans un tableur : Enregistrer sous › CSV, séparateur « ; »).",
+                        "releve")
     text, encoding = decode(raw)
     text = text.lstrip("\ufeff")
     for delimiter in (";", ",", "\t"):

@@ -140,12 +140,18 @@ def open_book(path: str | os.PathLike[str], write: bool = False) -> Book:
         raise XlaeError(f"classeur : le fichier {path} n'existe pas.", "classeur")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise XlaeError(f"classeur : {path.name} n'est pas un classeur .xlsx (ni .xlsm).", "classeur")
+    from ..batch.reader import DAMAGED_ADVICE, UnreadableWorkbook, check_signature
+
+    try:  # empty file, password-protected (CFB), old .xls renamed, not a zip: the batch's French reasons
+        check_signature(path)
+    except UnreadableWorkbook as error:
+        raise XlaeError(f"classeur : {path.name} : {error}", "classeur") from None
     try:
         wb = load_workbook(path, read_only=not write, data_only=False,
                            keep_vba=path.suffix.lower() == ".xlsm")
-    except Exception as error:  # any unreadable file (zip, XML, encryption…) is a user error here
-        raise XlaeError(f"classeur : {path.name} n'est pas un classeur Excel lisible "
-                        f"({type(error).__name__}: {error}).", "classeur") from None
+    except Exception:  # any unreadable file (zip, XML…) is a user error here; the library's text is English
+        raise XlaeError(f"classeur : {path.name} n'est pas un classeur Excel lisible (archive ou contenu XML "
+                        f"endommagé) : {DAMAGED_ADVICE}.", "classeur") from None
     book = Book(path, wb)
     check_template(book)
     return book
