@@ -307,3 +307,31 @@ def test_udfs_show_the_override_error_and_a_missing_parameter(bareme_file):
 
 def test_module_state_is_the_bundled_sheet_after_override_tests():
     assert rates_module.get_rates().origin == "intégré"
+
+
+# --- status of each value, as the fact sheet gives it ---------------------------
+# (param, categorie, zone, date, status in reglementation.md)
+STATUS = [
+    ("plafond_ca", "vente", "toutes", "2026-01-01", "VERIFIED"),                 # §a.1
+    ("prorata_jour_creation_compte", "toutes", "toutes", "2026-01-01", "UNCERTAIN"),  # §a.3 day count
+    ("prorata_jours_annee", "toutes", "toutes", "2026-01-01", "UNCERTAIN"),
+    ("taux_cotisations", "bnc", "metropole", "2026-01-01", "VERIFIED"),          # §c
+    ("taux_cotisations_drom_p1", "vente", "drom", "2026-01-01", "UNCERTAIN"),    # §c DROM, engine-only
+    ("taux_cotisations_drom_apres", "bnc_cipav", "mayotte", "2026-01-01", "UNCERTAIN"),
+    ("acre_part", "toutes", "toutes", "2026-07-01", "VERIFIED"),                 # §d
+    ("acre_trimestres_suivants", "toutes", "toutes", "2026-01-01", "VERIFIED"),
+    ("acre_decimales", "bnc", "toutes", "2026-01-01", "UNCERTAIN"),              # §d rounding UNCERTAIN
+    ("taux_cotisations_acre", "bnc_cipav", "metropole", "2026-01-01", "UNCERTAIN"),  # §d Cipav MS-only
+    ("cfp_taux", "commerciale_service", "toutes", "2026-01-01", "UNCERTAIN"),    # §e contradiction
+    ("cfp_taux", "liberale", "toutes", "2026-01-01", "VERIFIED"),
+    ("tfc_seuil_ca_annuel", "toutes", "toutes", "2026-01-01", "UNCERTAIN"),      # §f mechanics UNCERTAIN
+    ("vl_plafond_rfr_part", "toutes", "toutes", "2026-01-01", "VERIFIED"),       # §g
+    ("vl_plafond_rfr_part", "toutes", "toutes", "2027-01-01", "DERIVED"),
+    ("tva_seuil", "vente", "toutes", "2025-01-01", "VERIFIED"),                  # §h.1
+    ("tva_perte_jour_depassement", "toutes", "toutes", "2025-01-01", "VERIFIED"),  # §h.2
+]
+
+
+@pytest.mark.parametrize("param,categorie,zone,on,status", STATUS)
+def test_status_is_the_fact_sheets(param, categorie, zone, on, status):
+    assert get_rates().lookup(param, categorie, zone, day(on)).statut == status
