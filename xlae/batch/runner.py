@@ -82,8 +82,9 @@ def recalculate(job: Job) -> Outcome:
         outcome.target = str(target)
         outcome.row = summary.report_row(source.name, ledgers, values, job.today)
         beyond = summary.rows_beyond_template(ledgers, rows)
-        if beyond:
-            outcome.error = f"copie écrite, mais {beyond}"
+        problems = summary.summary_problems(ledgers, values)
+        if beyond or problems:
+            outcome.error = f"copie écrite, mais {' ; '.join(p.rstrip('.') for p in (beyond, problems) if p)}."
     except XlaeError as error:
         outcome.error = str(error)
     except PermissionError as error:

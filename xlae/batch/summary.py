@@ -182,3 +182,34 @@ def rows_beyond_template(ledgers: Ledgers, rows: int | None = None) -> str | Non
     if not notes:
         return None
     return f"{' et '.join(notes)} : {coverage.uncovered_advice(rows, coverage.rows_needed(lowest))}."
+
+
+def summary_problems(ledgers: Ledgers, values: dict[str, Any]) -> str | None:
+    """French warning when the recalculated summary is incomplete or silently ignores a parameter.
+
+    Why: a workbook whose summary shows « Erreur : … » cells (empty activity…) or whose
+    « CA de l'année précédente » is dropped because the activity is not one of the four
+    categories (the summary's formulas compare it with "vente", "service_bic"…) must not
+    pass as « recalculé » in a batch of 30 clients.
+    """
+    from ..format import euros
+    from ..template import layout
+
+    notes = []
+    activite = ledgers.parametres.get("activite")
+    previous = ledgers.parametres.get("ca_annee_precedente")
+    cell = layout.PARAMETER_CELLS["activite"]
+    if (isinstance(previous, (int, float)) and not isinstance(previous, bool)
+            and str(activite or "").strip().lower() not in layout.CATEGORIES):
+        notes.append(f"{layout.SHEET_PARAMETRES}!{cell} (activite) : {f'« {_text(activite)} »' if activite is not None else 'vide'} n'est pas une des "
+                     f"catégories {', '.join(layout.CATEGORIES)} : le « CA de l'année précédente » saisi "
+                     f"({euros(previous)}) n'est compté nulle part ; choisissez l'activité dans la liste")
+    prefix = layout.SHEET_SYNTHESE + "!"
+    errors = sorted(((ref.removeprefix(prefix), value) for ref, value in values.items()
+                     if ("!" not in ref or ref.startswith(prefix))
+                     and isinstance(value, str) and value.startswith("Erreur")), key=lambda item: _ref_order(item[0]))
+    if errors:
+        ref, message = errors[0]
+        notes.append(f"{len(errors)} cellule(s) de la Synthèse en erreur, dont {ref} : « {message} » ; "
+                     "complétez la feuille Paramètres (xlae verifier les liste)")
+    return " ; ".join(notes) + "." if notes else None
