@@ -136,7 +136,8 @@ def test_no_warning_inside_the_rates(capsys):
      "Erreur : activite : valeur « boulanger » refusée. Valeurs acceptées : vente, service_bic, bnc, "
      "bnc_cipav, ou un libellé courant (« BNC », « Libéral », « prestations de services BIC »…).\n"),
     (["--activite", "bnc", "--ca", "1000", "--annee", "2026", "--date-creation", "31/02/2026"],
-     "Erreur : --date-creation : la date « 31/02/2026 » n'existe pas.\n"),
+     "Erreur : --date-creation : la date « 31/02/2026 » n'existe pas. Valeurs acceptées : un jour qui existe "
+     "au calendrier (une date Excel, un numéro de série Excel, « AAAA-MM-JJ » ou « JJ/MM/AAAA »).\n"),
     (["--activite", "bnc", "--ca", "1000", "--annee", "2026", "--date-creation", "2027-01-01"],
      "Erreur : --date-creation : le 01/01/2027 est postérieur à l'année 2026.\n"),
     (["--activite", "bnc", "--ca", "1000", "--annee", "2022"],

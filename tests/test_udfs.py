@@ -299,3 +299,9 @@ def test_bad_input_returns_the_french_error_text(call, fragments):
     assert isinstance(result, str) and result.startswith("Erreur : ")
     for fragment in fragments:
         assert fragment in result
+
+
+def test_impossible_date_names_argument_value_and_what_is_accepted():
+    message = ae_cotisations(1000, "bnc", "2026-13-01")
+    assert message == ("Erreur : date : la date « 2026-13-01 » n'existe pas. Valeurs acceptées : un jour qui "
+                       "existe au calendrier (une date Excel, un numéro de série Excel, « AAAA-MM-JJ » ou « JJ/MM/AAAA »).")

@@ -62,7 +62,8 @@ def to_date(value: Any, argument: str = "date", default_today: bool = True) -> d
         try:
             return dt.date(year, month, day)
         except ValueError:
-            raise XlaeError(f"{argument} : la date {show(value)} n'existe pas.", argument) from None
+            raise XlaeError(f"{argument} : la date {show(value)} n'existe pas. Valeurs acceptées : "
+                            f"un jour qui existe au calendrier ({DATE_ACCEPTED}).", argument) from None
     raise invalid(argument, value, DATE_ACCEPTED)
 
 
