@@ -196,3 +196,17 @@ def test_red_only_on_rows_to_correct_and_help_rows_tall_enough() -> None:
         text = params[f"C{row}"].value or ""
         lines = -(-len(text) // build.HELP_CHARS_PER_LINE)
         assert params.row_dimensions[row].height == 15 * max(1, lines)
+
+
+@pytest.mark.parametrize("activite,origin", [
+    ("bnc", "Paramètres"),
+    ("BNC", "Paramètres"),                      # Excel's = is case-insensitive
+    ("Libéral", S.PREV_ACTIVITY_ERROR[0] + "Libéral" + S.PREV_ACTIVITY_ERROR[1]),
+    (None, S.PREV_ACTIVITY_ERROR[0] + S.PREV_ACTIVITY_ERROR[1]),
+])
+def test_previous_year_ca_of_an_unknown_activity_is_an_error_not_a_zero(activite, origin) -> None:
+    v = S.evaluate(_inputs([], [], activite=activite, annee=2026, ca_annee_precedente=90000.0))
+    assert v[f"B{S.ROW_PREV_ORIGIN}"] == origin
+    # attributed to bnc when known: 90 000 on the BNC row, none on the others
+    expected_bnc = 90000.0 if origin == "Paramètres" else 0.0
+    assert v[f"B{S.ROW_PREV_CAT + 2}"] == expected_bnc

@@ -284,6 +284,21 @@ def _is_number(value: Any) -> bool:
     return not math.isnan(_number(value))
 
 
+PREV_ACTIVITY_ERROR = ("Erreur : activite : « ", " » n'est pas une des catégories vente, service_bic, bnc, "
+                       "bnc_cipav ; le CA de l'année précédente des Paramètres n'est attribué à aucune "
+                       "catégorie (choisissez l'activité dans la liste)")
+
+
+def _previous_origin(c: "_Context") -> str:
+    if _is_number(c.p("ca_annee_precedente")):
+        activite = c.p("activite")
+        if any(_text_eq(activite, code) for code in CODES):
+            return "Paramètres"
+        shown = "" if _blank(activite) else str(activite)
+        return PREV_ACTIVITY_ERROR[0] + shown + PREV_ACTIVITY_ERROR[1]
+    return "Livre des recettes" if c.num(f"B{ROW_PREV_TOTAL}") > 0 else "Aucun CA connu"
+
+
 def _text_eq(value: Any, text: str) -> bool:
     """Excel's case-insensitive ``cell = "text"`` (an empty cell equals "")."""
     if _blank(value):
@@ -558,11 +573,14 @@ class _Builder:
                  f"=ROUND(SUM(B{ROW_PREV_CAT}:B{ROW_PREV_CAT + 3}),2)", MONEY, "money",
                  lambda c: float(cents(sum((to_decimal(c.num(f"B{ROW_PREV_CAT + i}")) for i in range(4)), ZERO))))
         self.text(f"A{ROW_PREV_ORIGIN}", "Origine du CA de l'année précédente")
+        # A previous-year CA typed in Paramètres goes to the main activity: say so loudly when that
+        # activity is not one of the four codes (the amount is then attributed to no category).
+        known = ",".join(f'activite="{code}"' for code in CODES)
         self.add(f"B{ROW_PREV_ORIGIN}", "Origine du CA de l'année précédente",
-                 f'=IF(ISNUMBER(ca_annee_precedente),"Paramètres",IF(B{ROW_PREV_TOTAL}>0,'
-                 f'"Livre des recettes","Aucun CA connu"))', GENERAL, "text",
-                 lambda c: "Paramètres" if _is_number(c.p("ca_annee_precedente")) else (
-                     "Livre des recettes" if c.num(f"B{ROW_PREV_TOTAL}") > 0 else "Aucun CA connu"))
+                 f'=IF(ISNUMBER(ca_annee_precedente),IF(OR({known}),"Paramètres",'
+                 f'"{PREV_ACTIVITY_ERROR[0]}"&activite&"{PREV_ACTIVITY_ERROR[1]}"),'
+                 f'IF(B{ROW_PREV_TOTAL}>0,"Livre des recettes","Aucun CA connu"))', GENERAL, "text",
+                 _previous_origin)
 
     def _vat(self) -> None:
         self.text(f"A{ROW_TVA - 1}", "TVA : franchise en base (CGI 293 B)")
