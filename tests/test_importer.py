@@ -300,3 +300,15 @@ def test_utf16_export_with_tabs(tmp_path: Path) -> None:
     s = read_statement(path)
     assert (s.encoding, s.delimiter) == ("UTF-16", "\t")
     assert [(line.label, line.amount) for line in s.lines] == [("VIR ÉTÉ", Decimal("10.50"))]
+
+
+def test_newest_first_statement_is_appended_oldest_first(tmp_path: Path, capsys) -> None:
+    # Banks export newest first; the livre des recettes is chronological (C. com. L123-28).
+    statement = tmp_path / "recent-dabord.csv"
+    statement.write_text("Date;Libellé;Crédit\n20/03/2026;VIR C;30,00\n05/03/2026;VIR A;10,00\n"
+                         "12/03/2026;VIR B;20,00\n", encoding="utf-8")
+    book = make_book(tmp_path / "livre.xlsx")
+    assert main(["importer", str(statement), "--classeur", str(book), "--appliquer"]) == 0
+    capsys.readouterr()
+    assert [(r[0], r[5]) for r in read_rows(book)] == [
+        (D("2026-03-05"), 10), (D("2026-03-12"), 20), (D("2026-03-20"), 30)]

@@ -59,7 +59,7 @@ def test_findings_printed_one_per_line_exit_1(tmp_path: Path, capsys) -> None:
     # categories
     ({"categorie": "plomberie"}, "colonne E (Catégorie) : catégorie « plomberie » inconnue ; catégories "
                                  "acceptées : vente, service_bic, bnc, bnc_cipav"),
-    ({"categorie": "BNC"}, "colonne E (Catégorie) : catégorie « BNC » : écrivez exactement « bnc »"),
+    ({"categorie": "Libéral"}, "colonne E (Catégorie) : catégorie « Libéral » : écrivez exactement « bnc »"),
     ({"categorie": None}, "colonne E (Catégorie) : catégorie manquante"),
     # dates
     ({"date": "12/03/2026"}, "colonne A (Date d'encaissement) : date « 12/03/2026 » saisie comme texte"),
@@ -211,3 +211,11 @@ def test_missing_defined_name_exit_2(tmp_path: Path, capsys) -> None:
 def test_missing_file_exit_2(tmp_path: Path, capsys) -> None:
     assert main(["verifier", str(tmp_path / "absent.xlsx")]) == 2
     assert "n'existe pas" in capsys.readouterr().err
+
+
+def test_category_in_another_case_is_counted_like_the_synthese(tmp_path: Path) -> None:
+    # Excel's = ignores case: the Synthèse counts « BNC » and « Service_BIC »; so does the verifier.
+    rows = clean_rows()
+    rows[0]["categorie"] = "BNC"
+    rows[1]["categorie"] = "Bnc"
+    assert findings(make_book(tmp_path / "livre.xlsx", recettes=rows)) == []

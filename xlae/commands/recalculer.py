@@ -53,7 +53,8 @@ def reference_date(text: str) -> dt.date:
     try:
         return to_date(text, "--date-reference", default_today=False) or dt.date.today()
     except XlaeError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        # argparse already names the option: do not repeat it
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--date-reference : ")) from None
 
 
 def run(args: argparse.Namespace) -> int:

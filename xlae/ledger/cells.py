@@ -94,12 +94,16 @@ def cell_mode(value: Any) -> tuple[str | None, str | None]:
 
 
 def cell_categorie(value: Any) -> tuple[str | None, str | None]:
-    """(category code, problem): one of the template's categories, spelt exactly."""
+    """(category code, problem): one of the template's categories, in any case.
+
+    Why any case: the Synthèse compares with Excel's ``=``, which ignores case, so
+    « Service_BIC » is counted there; the ledger tools must count it too.
+    """
     text = cell_text(value)
     if not text:
         return None, "catégorie manquante"
-    if text in layout.CATEGORIES:
-        return text, None
+    if text.lower() in layout.CATEGORIES:
+        return text.lower(), None
     from ..rules.vocabulary import parse_activite  # local: only for the suggestion
     try:
         near = parse_activite(text).value

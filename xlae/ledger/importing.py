@@ -152,13 +152,16 @@ def uncovered(book: Book, count: int) -> str | None:
 
 
 def append_receipts(book: Book, proposals: list[Proposal]) -> tuple[int, int]:
-    """Append the new receipts after the last used row; returns (first row, last row)."""
+    """Append the new receipts after the last used row, oldest first; returns (first row, last row).
+
+    Why sorted: banks export newest first, and the livre des recettes is chronological
+    (C. com. L123-28); the sort is stable, so same-day receipts keep the statement's order.
+    """
     ws = book.wb[layout.SHEET_RECETTES]
     first, _ = next_rows(book, 0)
     number = first
-    for proposal in proposals:
-        if proposal.status != NOUVELLE:
-            continue
+    new = sorted((p for p in proposals if p.status == NOUVELLE), key=lambda p: p.values["date"])
+    for proposal in new:
         for col in layout.RECETTES_COLUMNS:
             value = proposal.values.get(col.key)
             if isinstance(value, Decimal):
