@@ -141,7 +141,7 @@ def test_no_warning_inside_the_rates(capsys):
     (["--activite", "bnc", "--ca", "1000", "--annee", "2026", "--date-creation", "2027-01-01"],
      "Erreur : --date-creation : le 01/01/2027 est postérieur à l'année 2026.\n"),
     (["--activite", "bnc", "--ca", "1000", "--annee", "2022"],
-     "Erreur : date : le 01/01/2022 est antérieur à la couverture du barème (à partir du 01/01/2023).\n"),
+     "Erreur : --annee : 2022 est antérieure à la couverture du barème (à partir du 01/01/2023).\n"),
     (["--activite", "bnc", "--ca", "1000", "--annee", "deux mille"],
      "Erreur : --annee : valeur « deux mille » refusée. Valeurs acceptées : une année sur quatre chiffres "
      "(ex. 2026).\n"),

@@ -88,6 +88,18 @@ def to_year(value: Any, argument: str = "annee") -> int:
     raise invalid(argument, value, "une année sur quatre chiffres (ex. 2026)")
 
 
+def to_covered_year(value: Any, argument: str = "annee") -> int:
+    """A year the rates sheet covers; before its coverage the message names ``argument``, not « date »."""
+    from .rates import get_rates  # adapter → data
+
+    year = to_year(value, argument)
+    start = get_rates().coverage_start
+    if dt.date(year, 1, 1) < start:
+        raise XlaeError(f"{argument} : {year} est antérieure à la couverture du barème "
+                        f"(à partir du {start:%d/%m/%Y}).", argument)
+    return year
+
+
 def to_bool(value: Any, argument: str) -> bool:
     """TRUE/FALSE, 1/0, « oui »/« non » (empty means no)."""
     if value is None or isinstance(value, bool):

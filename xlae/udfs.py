@@ -54,13 +54,7 @@ def excel_errors(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _year(annee: Any) -> int:
-    """The year; before the rates sheet's coverage the message names « annee », not « date »."""
-    year = coerce.to_year(annee)
-    start = get_rates().coverage_start
-    if dt.date(year, 1, 1) < start:
-        raise XlaeError(f"annee : {year} est antérieure à la couverture du barème "
-                        f"(à partir du {start:%d/%m/%Y}).", "annee")
-    return year
+    return coerce.to_covered_year(annee)
 
 
 def _money(value: Any) -> float:

@@ -48,7 +48,7 @@ def simulate(args: argparse.Namespace) -> list[str]:
     rates = get_rates()
     activite = parse_activite(args.activite)
     ca = coerce.to_amount(args.ca, "--ca")
-    year = coerce.to_year(args.annee, "--annee")
+    year = coerce.to_covered_year(args.annee, "--annee")
     start = coerce.to_date(args.date_creation, "--date-creation", default_today=False)
     nature = parse_nature(args.nature, activite)
     zone = parse_zone(args.zone)
