@@ -162,3 +162,19 @@ def test_import_skips_a_closed_period(tmp_path: Path, capsys) -> None:
     assert "période close — 2026-02 est clôturée" in out and "1 recette ajoutée" in out
     assert main(["verifier", str(path)]) == 1   # the imported row has no client and breaks chronology…
     assert "clôture" not in capsys.readouterr().out   # …but February is untouched
+
+
+def test_declaration_of_a_tampered_closed_period_warns_first(tmp_path: Path, capsys) -> None:
+    path = book_with_march(tmp_path)
+    assert main(["cloturer", str(path), "--periode", "2026-03"]) == 0
+    assert main(["declaration", str(path), "--periode", "2026-04"]) == 0
+    assert "Attention" not in capsys.readouterr().out                   # April is not closed
+    wb = openpyxl.load_workbook(path)
+    wb[layout.SHEET_RECETTES]["F3"] = 1300                               # March amount changed after closing
+    wb.save(path)
+    assert main(["declaration", str(path), "--periode", "2026-03"]) == 0
+    out = capsys.readouterr().out
+    assert ("Attention : 1 ligne(s) de la période clôturée 2026-03 ont changé depuis la clôture (détail : "
+            "xlae verifier) ; les montants ci-dessous portent sur le livre tel qu'il est aujourd'hui.") in out
+    # the figures still follow the book as it is: 1 300 + 800.50 = 2 100.50
+    assert "2\u202f100,50 €" in out or "2 100,50 €" in out

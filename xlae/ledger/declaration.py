@@ -24,6 +24,7 @@ from ..rules.money import ZERO, cents
 from ..rules.vocabulary import Activite, Periodicite
 from ..template import layout
 from ..template.synthese import contribution_rates_since
+from . import closing
 from .cells import cell_amount, cell_categorie, cell_date, lenient_date
 from .params import Parameters, require_parameters
 from .periods import Period, months_of, parse_period
@@ -107,6 +108,7 @@ def compute(book: Book, periode: str) -> Declaration:
     if before_creation:
         notes.append(f"{before_creation} recette(s) datée(s) avant la création ({day(creation)}) ne sont pas "
                      "comptées : corrigez leur date (xlae verifier).")
+    notes += _closure_warnings(book, decl.debut, decl.fin)
     lines = _lines(receipts, decl.debut, decl.fin, params)
     if params.acre:
         notes += sorted({p.explication for line in lines for p in line.parts if "ACRE" in p.explication})
@@ -127,6 +129,20 @@ def _check_periodicity(period: Period, periodicite: Periodicite) -> None:
                         f"Paramètres) ; {period.label} fait partie du trimestre {year}-T{quarter} : "
                         f"indiquez --periode {year}-T{quarter}. Si vous déclarez chaque mois, changez la "
                         "périodicité dans la feuille Paramètres.", "--periode")
+
+
+def _closure_warnings(book: Book, debut: dt.date, fin: dt.date) -> list[str]:
+    """A closed period overlapping the declaration whose rows changed since: say so before any figure."""
+    closures, problems = closing.read_closures(book)
+    notes = [f"Attention : registre des clôtures : {p} (xlae verifier)." for p in problems]
+    for closure in closures:
+        if closure.debut <= fin and debut <= closure.fin:
+            changed = closing.compare(book, closure)
+            if changed:
+                notes.append(f"Attention : {len(changed)} ligne(s) de la période clôturée {closure.periode} ont "
+                             "changé depuis la clôture (détail : xlae verifier) ; les montants ci-dessous portent "
+                             "sur le livre tel qu'il est aujourd'hui.")
+    return notes
 
 
 def _receipts(book: Book, debut: dt.date, fin: dt.date, creation: dt.date | None,
