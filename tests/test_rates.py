@@ -43,8 +43,8 @@ def test_bundled_sheet_coverage_and_newest_date():
     assert rates.origin == "intégré"
     # Latest first date over every series: plafond_ca starts 2023-01-01.
     assert rates.coverage_start == dt.date(2023, 1, 1)
-    # vl_plafond_rfr_part 2027-01-01 is the newest row.
-    assert rates.newest_date == dt.date(2027, 1, 1)
+    # plafond_ca 2029-01-01 (UNCERTAIN: 2026-2028 value carried over until the triennial décret) is the newest row.
+    assert rates.newest_date == dt.date(2029, 1, 1)
     assert get_rates() is rates  # cached
 
 
@@ -335,3 +335,14 @@ STATUS = [
 @pytest.mark.parametrize("param,categorie,zone,on,status", STATUS)
 def test_status_is_the_fact_sheets(param, categorie, zone, on, status):
     assert get_rates().lookup(param, categorie, zone, day(on)).statut == status
+
+
+@pytest.mark.parametrize("parametre,categorie,on,value", [
+    ("plafond_ca", "bnc", dt.date(2029, 1, 1), "83600"),       # next triennial revision not published
+    ("plafond_ca", "vente", dt.date(2029, 1, 1), "203100"),
+    ("tva_seuil", "bnc", dt.date(2027, 1, 1), "37500"),         # no 2027 change voted or announced
+    ("tva_seuil_majore", "vente", dt.date(2027, 1, 1), "93500"),
+])
+def test_unknown_future_values_are_carried_over_as_uncertain(parametre, categorie, on, value):
+    row = get_rates().lookup(parametre, categorie, "toutes", on)
+    assert (row.date_effet, str(row.valeur), row.statut) == (on, value, "UNCERTAIN")

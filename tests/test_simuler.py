@@ -114,7 +114,7 @@ def test_after_the_newest_rates_warns(capsys):
     code, lines, _ = run(capsys, "--activite", "service_bic", "--ca", "30000", "--annee", "2031")
     assert code == 0
     assert lines[1] == ("Attention : 2031 est au-delà des valeurs connues du barème (dernières valeurs : "
-                        "2027) ; les dernières valeurs connues sont utilisées.")
+                        "2029) ; les dernières valeurs connues sont utilisées.")
     assert "Plafond applicable au CA 2031 (plafond 2032, qui décide du régime 2032) : 83 600,00 €" in lines
     assert "  Total cotisations sociales : 6 360,00 €" in lines   # 30 000 × 21.2 %
 
