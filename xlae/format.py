@@ -14,6 +14,12 @@ def euros(amount: Decimal | float | int, decimals: int = 2) -> str:
     return text.replace(",", NBSP).replace(".", ",") + " €"
 
 
+def euros_text(amount: Decimal) -> str:
+    """Amount inside a sentence: 40000 → « 40 000 € », 35043.29 → « 35 043,29 € » (no ,00)."""
+    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+    return (text[:-3] if text.endswith(",00") else text) + " €"
+
+
 def percent(fraction: Decimal | float, decimals: int = 2) -> str:
     """0.212 → « 21,20 % »."""
     return f"{Decimal(str(fraction)) * 100:.{decimals}f}".replace(".", ",") + " %"

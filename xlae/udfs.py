@@ -53,10 +53,6 @@ def excel_errors(function: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _year(annee: Any) -> int:
-    return coerce.to_covered_year(annee)
-
-
 def _money(value: Any) -> float:
     return float(cents(value))
 
@@ -72,7 +68,7 @@ def ae_plafond(activite: Any, annee: Any = None, date_creation: Any = None) -> f
     C'est le plafond en vigueur l'année suivante, celui qui décide du régime de l'année suivante
     (CGI 50-0, 102 ter) : le CA 2025 est jugé avec le plafond 2026 (83 600 € en services).
     """
-    year = _year(annee)
+    year = coerce.to_covered_year(annee)
     start = coerce.to_date(date_creation, "date_creation", default_today=False)
     return _plafond_of(frozenset(coerce.activites_of(activite)), year, start, get_rates())
 
@@ -96,7 +92,7 @@ def ae_prorata(date_creation: Any, annee: Any = None) -> float | str:
     if coerce.is_empty(date_creation):
         raise XlaeError("date_creation : obligatoire pour calculer le prorata.", "date_creation")
     start = coerce.to_date(date_creation, "date_creation")
-    return float(_plafond.prorata(start, _year(annee)))
+    return float(_plafond.prorata(start, coerce.to_covered_year(annee)))
 
 
 @xw.func(category=CATEGORY)
@@ -106,7 +102,7 @@ def ae_prorata(date_creation: Any, annee: Any = None) -> float | str:
 @excel_errors
 def ae_abattement(ca: Any, activite: Any, annee: Any = None) -> float | str:
     """Abattement forfaitaire en € (71 %, 50 % ou 34 %, au moins 305 € par catégorie de CA)."""
-    return _money(_abattement.abattement(coerce.amounts_by_activite(ca, activite), _year(annee)))
+    return _money(_abattement.abattement(coerce.amounts_by_activite(ca, activite), coerce.to_covered_year(annee)))
 
 
 @xw.func(category=CATEGORY)
@@ -116,7 +112,7 @@ def ae_abattement(ca: Any, activite: Any, annee: Any = None) -> float | str:
 @excel_errors
 def ae_revenu(ca: Any, activite: Any, annee: Any = None) -> float | str:
     """Revenu imposable en € : CA moins abattement forfaitaire, jamais négatif."""
-    return _money(_abattement.revenu(coerce.amounts_by_activite(ca, activite), _year(annee)))
+    return _money(_abattement.revenu(coerce.amounts_by_activite(ca, activite), coerce.to_covered_year(annee)))
 
 
 @xw.func(category=CATEGORY)
@@ -209,7 +205,7 @@ def ae_vl(ca: Any, activite: Any, date: Any = None) -> float | str:
 @excel_errors
 def ae_tva_seuil(activite: Any, annee: Any = None, majore: Any = None) -> float | str:
     """Seuil de franchise en base de TVA en € (CGI 293 B) : seuil de base ou majoré."""
-    threshold = _tva.seuils(coerce.activites_of(activite), _year(annee))[0]
+    threshold = _tva.seuils(coerce.activites_of(activite), coerce.to_covered_year(annee))[0]
     return float(threshold.majore if coerce.to_bool(majore, "majore") else threshold.base)
 
 
@@ -223,7 +219,7 @@ def ae_tva(ca_annee: Any, ca_annee_precedente: Any, activite: Any, annee: Any = 
     """Statut de franchise de TVA de l'année, en clair, avec la raison."""
     current = coerce.amounts_by_activite(ca_annee, activite, "ca_annee")
     previous = coerce.amounts_by_activite(ca_annee_precedente, activite, "ca_annee_precedente")
-    return _tva.statut_tva(current, previous, _year(annee)).message
+    return _tva.statut_tva(current, previous, coerce.to_covered_year(annee)).message
 
 
 @xw.func(category=CATEGORY)
@@ -240,7 +236,7 @@ def ae_depassement(ca_annee: Any, activite: Any, annee: Any = None, date_creatio
     previous = (None if coerce.is_empty(ca_annee_precedente)
                 else coerce.amounts_by_activite(ca_annee_precedente, activite, "ca_annee_precedente"))
     start = coerce.to_date(date_creation, "date_creation", default_today=False)
-    return _plafond.depassement(current, _year(annee), start, previous).message
+    return _plafond.depassement(current, coerce.to_covered_year(annee), start, previous).message
 
 
 @xw.func(category=CATEGORY)

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from ..errors import XlaeError
+from ..format import euros_text, percent
 from ..rates import Rate, Rates, get_rates
 from .money import ZERO
 from .periods import first_of_year
@@ -118,15 +119,6 @@ class CeilingStatus:
     share: Decimal  # share of the (prorated) ceiling used, worst test
 
 
-def _pct(share: Decimal) -> str:
-    return f"{share * 100:.1f}".replace(".", ",") + " %"
-
-
-def _fmt_exact(amount: Decimal) -> str:
-    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return (text[:-3] if text.endswith(",00") else text) + " €"
-
-
 def depassement(ca: Mapping[Activite, Decimal], annee: int, date_creation: date | None = None,
                 ca_precedent: Mapping[Activite, Decimal] | None = None,
                 rates: Rates | None = None) -> CeilingStatus:
@@ -154,20 +146,20 @@ def depassement(ca: Mapping[Activite, Decimal], annee: int, date_creation: date 
             share = max(share, Decimal(1) + total)  # any CA before creation is over
         prorated = " (proratisé)" if days < divisor else ""
         if _over(total, limit.amount, days, divisor):
-            worst_now.append(f"{limit.label} {annee} de {_fmt_exact(total)} > plafond {regime_year} "
-                             f"de {_fmt_exact(allowed)}{prorated}")
+            worst_now.append(f"{limit.label} {annee} de {euros_text(total)} > plafond {regime_year} "
+                             f"de {euros_text(allowed)}{prorated}")
         # A year keeps the regime only if it passes every test (CGI 50-0: global AND services),
         # so N-1 counts as "over" whichever test it fails, not only the one N fails.
         if ca_precedent is not None:
             prev_total = sum((ca_precedent.get(a, ZERO) for a in limit.activites), ZERO)
             if prev_days > 0 and _over(prev_total, limit.amount, prev_days, prev_div):
-                worst_prev.append(f"{limit.label} {annee - 1} de {_fmt_exact(prev_total)}")
+                worst_prev.append(f"{limit.label} {annee - 1} de {euros_text(prev_total)}")
     mixed_note = (" Activité mixte BIC + BNC : test URSSAF (services BIC + BNC ensemble), "
                   "le code des impôts teste BIC et BNC séparément."
                   if Activite.VENTE not in ca and Activite.SERVICE_BIC in ca
                   and (Activite.BNC in ca or Activite.BNC_CIPAV in ca) else "")
     if not worst_now:
-        return CeilingStatus("sous_plafond", f"Sous le plafond : {_pct(share)} utilisé ; "
+        return CeilingStatus("sous_plafond", f"Sous le plafond : {percent(share, 1)} utilisé ; "
                              f"régime micro maintenu en {regime_year}.{mixed_note}", share)
     over = " ; ".join(worst_now)
     if worst_prev:

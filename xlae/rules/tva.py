@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Mapping
 
+from ..format import euros_text
 from ..rates import Rates, get_rates
 from .money import ZERO
 from .periods import first_of_year
-from .plafond import SERVICES, _fmt_exact
+from .plafond import SERVICES
 from .vocabulary import Activite
 
 
@@ -70,25 +71,25 @@ def statut_tva(ca: Mapping[Activite, Decimal], ca_precedent: Mapping[Activite, D
         nxt = following[t.label]
         now = sum((ca.get(a, ZERO) for a in t.activites), ZERO)
         before = sum((ca_precedent.get(a, ZERO) for a in t.activites), ZERO)
-        what = f"{t.label} {annee - 1} de {_fmt_exact(before)}"
+        what = f"{t.label} {annee - 1} de {euros_text(before)}"
         if before > t.majore or (before > t.base and not tolerance):
             limit = t.majore if before > t.majore else t.base
             found.append(VatStatus("due_depuis_janvier", f"TVA due depuis le 1er janvier {annee} : "
-                                   f"{what} > seuil de {_fmt_exact(limit)}."))
+                                   f"{what} > seuil de {euros_text(limit)}."))
         elif now > t.majore:
             when = "à compter du jour du dépassement" if same_day else "à compter du 1er jour du mois du dépassement"
             found.append(VatStatus("due_en_cours_annee", f"TVA due {when} : {t.label} {annee} de "
-                                   f"{_fmt_exact(now)} > seuil majoré de {_fmt_exact(t.majore)}."))
+                                   f"{euros_text(now)} > seuil majoré de {euros_text(t.majore)}."))
         elif before > t.base:
             found.append(VatStatus("a_verifier", f"Franchise maintenue en {annee} seulement si le CA "
-                                   f"{annee - 2} était ≤ {_fmt_exact(t.base)} ({what} entre le seuil de "
+                                   f"{annee - 2} était ≤ {euros_text(t.base)} ({what} entre le seuil de "
                                    f"base et le seuil majoré)."))
         elif now > nxt.base:
             end = (f"perdue au 1er janvier {annee + 1}" if not tolerance_next or now > nxt.majore
                    else f"maintenue en {annee + 1} (tolérance), perdue ensuite si le dépassement se répète")
             found.append(VatStatus("franchise_perdue_n1", f"Franchise en {annee}, {end} : {t.label} {annee} "
-                                   f"de {_fmt_exact(now)} > seuil de {_fmt_exact(nxt.base)} ; ne pas dépasser "
-                                   f"{_fmt_exact(t.majore)} cette année."))
+                                   f"de {euros_text(now)} > seuil de {euros_text(nxt.base)} ; ne pas dépasser "
+                                   f"{euros_text(t.majore)} cette année."))
     order = ["due_depuis_janvier", "due_en_cours_annee", "a_verifier", "franchise_perdue_n1"]
     for code in order:
         for status in found:
@@ -97,7 +98,7 @@ def statut_tva(ca: Mapping[Activite, Decimal], ca_precedent: Mapping[Activite, D
     activites = set(ca) | set(ca_precedent)
     following = {t.label: t for t in seuils(activites, annee + 1, rates)}
     details = " ; ".join(
-        f"{t.label} {annee} de {_fmt_exact(sum((ca.get(a, ZERO) for a in t.activites), ZERO))} "
-        f"≤ {_fmt_exact(following[t.label].base)}" for t in seuils(activites, annee, rates))
+        f"{t.label} {annee} de {euros_text(sum((ca.get(a, ZERO) for a in t.activites), ZERO))} "
+        f"≤ {euros_text(following[t.label].base)}" for t in seuils(activites, annee, rates))
     return VatStatus("franchise", f"Franchise en base de TVA en {annee}, maintenue en {annee + 1} "
                                   f"({details}).")
