@@ -7,7 +7,7 @@ the first declaration spanning several months come from
 force on the last day of each month of the period (so a rate change inside a
 long first declaration is applied month by month). Each amount is rounded once
 per category and rate period: consecutive months with the same contribution
-rate and the same CFP/TFC/VL rows (``synthese.contribution_rates_since``), the
+rate and the same CFP/TFC/VL rows (``contributions.contribution_rates_since``), the
 very cut the Synthèse makes, so both show the same figures.
 """
 
@@ -23,7 +23,6 @@ from ..rules import contributions, cotisations, echeance
 from ..rules.money import ZERO, cents
 from ..rules.vocabulary import Activite, Periodicite
 from ..template import layout
-from ..template.synthese import contribution_rates_since
 from . import closing
 from .cells import cell_amount, cell_categorie, cell_date, lenient_date
 from .params import Parameters, require_parameters
@@ -201,7 +200,7 @@ def _lines(receipts: list[tuple[dt.date, Activite, Decimal]], debut: dt.date, fi
             tfc = contributions.tfc_row(categorie, last, nature, params.departement).valeur
             vl = contributions.vl_row(categorie, last).valeur if params.versement_liberatoire else None
             # A new rate period starts where the contribution rate or the CFP/TFC/VL rows change.
-            key = (rate.taux, contribution_rates_since(last))
+            key = (rate.taux, contributions.contribution_rates_since(last))
             if not runs or runs[-1][0] != key:
                 runs.append((key, Part(ZERO, rate.taux, rate.explication, cfp, tfc, vl)))
             runs[-1][1].ca += ca

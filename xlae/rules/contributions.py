@@ -93,3 +93,19 @@ def vl_row(activite: Activite, on: date, rates: Rates | None = None) -> Rate:
 def vl(ca: Decimal, activite: Activite, on: date, rates: Rates | None = None) -> Decimal:
     """Versement libératoire de l'impôt sur le revenu, in € to the cent."""
     return cents(ca * vl_row(activite, on, rates).valeur)
+
+
+# Rows whose change cuts a declaration into rate periods (with the contribution rate itself).
+CONTRIBUTION_PARAMETERS = ("cfp_taux", "cfp_taux_urssaf", "tfc_taux", "vl_taux")
+
+
+def contribution_rates_since(on: date, rates: Rates | None = None) -> date | None:
+    """Date since which the CFP, TFC and VL rows in force on ``on`` apply (None before any row).
+
+    Why: a declaration is cut into rate periods where a contribution rate or one of
+    these rows changes; the Synthèse (column R) and ``xlae declaration`` cut at the
+    same places, so they round the same amounts.
+    """
+    dates = [r.date_effet for r in (rates or get_rates()).rows
+             if r.parametre in CONTRIBUTION_PARAMETERS and r.date_effet <= on]
+    return max(dates, default=None)

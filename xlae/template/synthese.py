@@ -38,6 +38,7 @@ import pandas as pd
 from .. import udfs
 from ..errors import XlaeError
 from ..rates import get_rates
+from ..rules.contributions import CONTRIBUTION_PARAMETERS, contribution_rates_since
 from ..rules.money import ZERO, cents, to_decimal
 from . import layout as L
 
@@ -95,7 +96,6 @@ RATE_COLS = ("S", "T", "U", "V")        # AE_TAUX of each effective code (C6:C9)
 CUMUL_COLS = ("W", "X", "Y", "Z")       # CA of the current rate period, cumulated
 CLOSED_COLS = ("AA", "AB", "AC", "AD")  # CA of the rate period that closes this month (else 0)
 # Rows whose change splits a declaration for every category (CFP, TFC, VL rates).
-CONTRIBUTION_PARAMETERS = ("cfp_taux", "cfp_taux_urssaf", "tfc_taux", "vl_taux")
 QUARTER_COLUMNS = {"trimestre": "A", "debut": "B", "vente": "C", "service_bic": "D", "bnc": "E",
                    "bnc_cipav": "F", "ca": "G", "achats": "H", "a_payer": "I"}
 
@@ -180,17 +180,6 @@ def evaluate(inputs: Inputs, rows: int = L.MAX_ROWS) -> dict[str, Any]:
     """
     context = _Context(inputs, rows)
     return {cell.ref: context[cell.ref] for cell in summary_cells(rows)}
-
-
-def contribution_rates_since(on: dt.date) -> dt.date | None:
-    """Date since which the CFP, TFC and VL rows in force on ``on`` apply (None before any row).
-
-    Why: a declaration is cut into rate periods where a contribution rate or one of
-    these rows changes; the Synthèse (column R) and ``xlae declaration`` cut at the
-    same places, so they round the same amounts.
-    """
-    dates = [r.date_effet for r in get_rates().rows if r.parametre in CONTRIBUTION_PARAMETERS and r.date_effet <= on]
-    return max(dates, default=None)
 
 
 def excel_value(value: Any) -> Any:
