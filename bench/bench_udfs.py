@@ -1,69 +1,126 @@
-"""Per-call cost of the Excel functions, and the rates-sheet load time.
+"""Per-call cost of the Excel functions: bare, and through xlwings' own conversion code.
 
 Run:  python bench/bench_udfs.py
 Prints the best of several repeats (µs per call) and the ratio to a baseline
-measured in the same run: a bare Python function ``round(ca * 0.212, 2)``.
-Target (issue 3): ae_cotisations and ae_plafond under 5 µs per call with
-Python values and cached rates. Not a test: timings depend on the machine.
+measured in the same run:
+- bare calls (Python values, and values shaped as xlwings hands them over) against
+  the plain function ``round(ca * 0.212, 2)``; « mémo » calls repeat the same cell
+  (a recalculation), « sans mémo » calls all differ (first calculation);
+- calls through xlwings classic (``call_udf``: VBA arguments read by
+  ``conversion.read``, the result written by ``conversion.write``) and Office.js
+  (``custom_functions_call``, xlwings Lite), each in a fresh process as in Excel, against
+  the same reference function registered with xlwings (``bench/udf_reference.py``).
+Targets: every AE_* below 5 µs per bare call (issue 9), 3 µs with Python values and
+4 µs xlwings-style (issue 15). Not a test: timings depend on the machine.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
+import subprocess
 import sys
 import timeit
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
+from xlae import udfs  # noqa: E402
 from xlae.rates import bundled_text, get_rates, load_rates, parse_rates  # noqa: E402
-from xlae.udfs import ae_cotisations, ae_plafond, ae_taux  # noqa: E402
 
 TARGET_US = 5.0
 REPEATS = 7
+S_2026_03_01 = 46082.0  # Excel serial of 01/03/2026
+HARNESS = ROOT / "tests" / "xlwings_runtime.py"
+REFERENCE = ROOT / "bench" / "udf_reference.py"
+
+# (label, function, Python-style arguments, xlwings-style arguments)
+CASES = [
+    ("ae_cotisations", udfs.ae_cotisations, (30000, "service_bic", dt.date(2026, 3, 1)),
+     (30000.0, "service_bic", S_2026_03_01, None, None, None)),
+    ("ae_cotisations ACRE", udfs.ae_cotisations, (30000, "bnc", dt.date(2026, 5, 1), True, dt.date(2026, 3, 1)),
+     (30000.0, "bnc", 46143.0, True, S_2026_03_01, None)),
+    ("ae_plafond", udfs.ae_plafond, ("bnc", 2026, dt.date(2026, 3, 1)), ("bnc", 2026.0, S_2026_03_01)),
+    ("ae_prorata", udfs.ae_prorata, (dt.date(2026, 3, 1), 2026), (S_2026_03_01, 2026.0)),
+    ("ae_abattement", udfs.ae_abattement, (30000, "bnc", 2026), (30000.0, "bnc", 2026.0)),
+    ("ae_revenu", udfs.ae_revenu, (30000, "bnc", 2026), (30000.0, "bnc", 2026.0)),
+    ("ae_taux", udfs.ae_taux, ("vente", dt.date(2026, 3, 1)), ("vente", S_2026_03_01, None, None, None)),
+    ("ae_cfp", udfs.ae_cfp, (30000, "bnc", dt.date(2026, 3, 1)), (30000.0, "bnc", S_2026_03_01, None)),
+    ("ae_tfc", udfs.ae_tfc, (30000, "vente", dt.date(2026, 3, 1)), (30000.0, "vente", S_2026_03_01, None, None)),
+    ("ae_vl", udfs.ae_vl, (30000, "bnc", dt.date(2026, 3, 1)), (30000.0, "bnc", S_2026_03_01)),
+    ("ae_tva_seuil", udfs.ae_tva_seuil, ("bnc", 2026), ("bnc", 2026.0, None)),
+    ("ae_tva", udfs.ae_tva, (30000, 25000, "bnc", 2026), (30000.0, 25000.0, "bnc", 2026.0)),
+    ("ae_depassement", udfs.ae_depassement, (30000, "bnc", 2026), (30000.0, "bnc", 2026.0, None, None)),
+    ("ae_echeance", udfs.ae_echeance, (dt.date(2026, 3, 15),), (46096.0, None, None)),
+    ("ae_source", udfs.ae_source, ("plafond_ca", "bnc", dt.date(2026, 3, 1)),
+     ("plafond_ca", "bnc", S_2026_03_01, None)),
+]
 
 
-def per_call_us(function, args, number: int = 20000) -> float:
+def per_call_us(call, number: int = 20000) -> float:
     """Best of REPEATS runs of ``number`` calls, in µs per call."""
-    best = min(timeit.repeat(lambda: function(*args), number=number, repeat=REPEATS))
-    return best / number * 1e6
+    return min(timeit.repeat(call, number=number, repeat=REPEATS)) / number * 1e6
 
 
 def baseline(ca, rate=0.212):
     return round(ca * rate, 2)
 
 
+def through_xlwings(mode: str) -> tuple[float, dict[str, float]]:
+    """µs per call of the reference and of each AE_* through xlwings' ``mode`` code, in one process."""
+    def request(module: str, calls) -> list[dict]:
+        done = subprocess.run([sys.executable, str(HARNESS), mode], capture_output=True, text=True, check=True,
+                              input=json.dumps({"module": module, "calls": calls, "timing": 2000}), cwd=ROOT)
+        return json.loads(done.stdout)["results"]
+
+    def shaped(value):
+        if mode == "classic":
+            return {"missing": True} if value is None else value
+        return None if value is None else [[value]]
+
+    reference = request(str(REFERENCE), [["reference", [shaped(30000.0)]]])[0]["us"]
+    calls = [[label.split()[0].upper(), [shaped(v) for v in excel]] for label, _, _, excel in CASES]
+    results = request("xlae.udfs", calls)
+    for (label, *_), result in zip(CASES, results):
+        assert "us" in result, (label, result)
+    return reference, {label: result["us"] for (label, *_), result in zip(CASES, results)}
+
+
 def main() -> int:
     get_rates()  # load and cache the bundled sheet first
-    base = per_call_us(baseline, (30000.0,), number=200000)
-    print(f"Python {sys.version.split()[0]} — meilleur de {REPEATS} répétitions")
-    print(f"{'mesure':58} {'µs/appel':>9} {'× base':>8}")
-    print(f"{'référence : round(ca * 0.212, 2)':58} {base:9.3f} {1:8.1f}")
-    cases = [
-        ("ae_cotisations(30000, 'service_bic', date)", ae_cotisations,
-         (30000, "service_bic", dt.date(2026, 3, 1)), True),
-        ("ae_cotisations ACRE (…, 'oui', date_creation)", ae_cotisations,
-         (30000, "bnc", dt.date(2026, 5, 1), True, dt.date(2026, 3, 1)), False),
-        ("ae_cotisations façon xlwings (30000.0, …, 46082.0)", ae_cotisations,
-         (30000.0, "service_bic", 46082.0, None, None, None), False),
-        ("ae_plafond('bnc', 2026, date)", ae_plafond, ("bnc", 2026, dt.date(2026, 3, 1)), True),
-        ("ae_plafond façon xlwings ('bnc', 2026.0, 46082.0)", ae_plafond, ("bnc", 2026.0, 46082.0), False),
-        ("ae_taux('vente', date)", ae_taux, ("vente", dt.date(2026, 3, 1)), False),
-    ]
+    base = per_call_us(lambda: baseline(30000.0), number=200000)
+    print(f"Python {sys.version.split()[0]} — meilleur de {REPEATS} répétitions, µs par appel")
+    print(f"{'appel direct (Python)':24} {'valeurs Python':>15} {'façon xlwings':>14} {'sans mémo':>10}"
+          f" {'× base':>7}")
+    print(f"{'référence round(ca*0.212)':24} {base:15.3f} {'':>14} {'':>10} {1:7.1f}")
     missed = []
-    for label, function, args, targeted in cases:
-        assert not isinstance(function(*args), str), function(*args)  # a figure, not an error
-        cost = per_call_us(function, args)
-        flag = ("  (cible < 5 µs : OK)" if cost < TARGET_US else "  (cible < 5 µs : MANQUÉE)") if targeted else ""
-        if targeted and cost >= TARGET_US:
+    for label, function, python, excel in CASES:
+        for args in (python, excel):
+            result = function(*args)
+            assert not (isinstance(result, str) and result.startswith("Erreur")), (label, result)
+        python_us = per_call_us(lambda: function(*python))
+        excel_us = per_call_us(lambda: function(*excel))
+        amounts = itertools.count(1000)  # every call a new CA: no memo hit
+        fresh = ((next(amounts),) + python[1:]) if isinstance(python[0], int) else python
+        fresh_us = per_call_us(lambda: function(*((next(amounts),) + python[1:])) if fresh is not python
+                               else function(*python), number=5000)
+        flag = "" if max(python_us, excel_us) < TARGET_US else "  (cible < 5 µs MANQUÉE)"
+        if flag:
             missed.append(label)
-        print(f"{label:58} {cost:9.3f} {cost / base:8.1f}{flag}")
+        print(f"{label:24} {python_us:15.3f} {excel_us:14.3f} {fresh_us:10.3f} {python_us / base:7.1f}{flag}")
+    for mode, title in (("classic", "xlwings classique (call_udf)"), ("officejs", "Office.js / xlwings Lite")):
+        reference, costs = through_xlwings(mode)
+        print(f"\n{title} — chaque appel lu et écrit par xlwings, dans un nouveau processus")
+        print(f"{'référence (même chemin)':24} {reference:15.3f} {1:14.1f}")
+        for label, cost in costs.items():
+            print(f"{label:24} {cost:15.3f} {cost / reference:14.2f}")
     text = bundled_text()
     load_ms = min(timeit.repeat(load_rates, number=20, repeat=REPEATS)) / 20 * 1e3
     parse_ms = min(timeit.repeat(lambda: parse_rates(text, "intégré"), number=20, repeat=REPEATS)) / 20 * 1e3
-    print(f"{'load_rates() sans cache (lecture + analyse du CSV)':58} {load_ms * 1000:9.1f} "
-          f"{load_ms * 1000 / base:8.0f}   = {load_ms:.2f} ms")
-    print(f"{'parse_rates(texte) seul':58} {parse_ms * 1000:9.1f} {parse_ms * 1000 / base:8.0f}   = {parse_ms:.2f} ms")
+    print(f"\nload_rates() sans cache (lecture + analyse du CSV) : {load_ms:.2f} ms ; parse_rates seul : "
+          f"{parse_ms:.2f} ms")
     if missed:
         print("Cible manquée : " + ", ".join(missed))
         return 1

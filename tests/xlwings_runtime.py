@@ -14,7 +14,8 @@ Python proves nothing about Excel. This script is started in a fresh process
   ``custom_functions_meta`` describes the functions and ``custom_functions_call``
   runs them from the JSON payload Excel sends.
 
-Input (stdin, JSON): {"module": name or path to a .py file, "calls": [[func_name, [args…]], …]}.
+Input (stdin, JSON): {"module": name or path to a .py file, "calls": [[func_name, [args…]], …],
+"timing": N (optional: also time each call, best of 5 runs of N calls, µs per call in "us")}.
 Output (stdout, JSON): {"vba": …, "meta": …, "registered": {name: info}, "results": [...]}.
 Values cross the pipe tagged: {"date": "YYYY-MM-DD"} and {"datetime": iso} for dates,
 {"missing": true} for an omitted optional argument (classic), {"error": text} for a raised exception.
@@ -136,9 +137,19 @@ def encode(value):
     return value
 
 
-def run_classic(xlwings, module_name: str, calls):
+def best_us(call, number: int) -> float:
+    import timeit
+
+    return min(timeit.repeat(call, number=number, repeat=5)) / number * 1e6
+
+
+def run_classic(xlwings, module_name: str, calls, timing: int = 0):
     from xlwings import udfs as classic
 
+    if module_name.endswith(".py"):  # classic imports UDF_MODULES by name: a file's folder goes on the path
+        folder, module_name = os.path.split(os.path.abspath(module_name))
+        sys.path.insert(0, folder)
+        module_name = module_name[:-3]
     module = load(module_name)
     vba = io.StringIO()
     book = mock.MagicMock(name="Workbook")
@@ -159,14 +170,18 @@ def run_classic(xlwings, module_name: str, calls):
     results = []
     for func_name, args in calls:
         try:
-            value = classic.call_udf(module_name, func_name, tuple(decode(a) for a in args), None, None)
+            decoded = tuple(decode(a) for a in args)
+            value = classic.call_udf(module_name, func_name, decoded, None, None)
             results.append({"value": encode(value)})
+            if timing:
+                results[-1]["us"] = best_us(lambda: classic.call_udf(module_name, func_name, decoded, None, None),
+                                            timing)
         except Exception as error:  # noqa: BLE001 - the test reads what failed
             results.append({"error": f"{type(error).__name__}: {error}"})
     return {"vba": vba.getvalue(), "registered": registered, "results": results}
 
 
-def run_officejs(xlwings, module_name: str, calls):
+def run_officejs(xlwings, module_name: str, calls, timing: int = 0):
     from xlwings.server import custom_functions_call, custom_functions_meta
 
     module = load(module_name)
@@ -179,6 +194,11 @@ def run_officejs(xlwings, module_name: str, calls):
         try:
             value = asyncio.run(custom_functions_call(data, module))
             results.append({"value": encode(value)})
+            if timing:
+                loop = asyncio.new_event_loop()
+                results[-1]["us"] = best_us(lambda: loop.run_until_complete(custom_functions_call(data, module)),
+                                            timing)
+                loop.close()
         except Exception as error:  # noqa: BLE001 - Excel shows #VALUE! and this message
             results.append({"raised": type(error).__name__, "error": str(error)})
     return {"meta": meta, "results": results}
@@ -196,7 +216,7 @@ def main() -> None:
     request = json.load(sys.stdin)
     xlwings = import_xlwings(mode)
     runner = run_classic if mode == "classic" else run_officejs
-    out = runner(xlwings, request["module"], request["calls"])
+    out = runner(xlwings, request["module"], request["calls"], request.get("timing", 0))
     out["xlwings"] = xlwings.__version__
     out["xlae_file"] = getattr(sys.modules.get("xlae"), "__file__", None)
     json.dump(out, sys.stdout, default=str)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import XlaeError, invalid, show
+from .rates import get_rates
 from .rules.money import ZERO, to_decimal
 from .rules.vocabulary import Activite, parse_activite
 
@@ -104,8 +105,6 @@ def to_year(value: Any, argument: str = "annee") -> int:
 
 def to_covered_year(value: Any, argument: str = "annee") -> int:
     """A year the rates sheet covers; before its coverage the message names ``argument``, not « date »."""
-    from .rates import get_rates  # adapter → data
-
     year = to_year(value, argument)
     start = get_rates().coverage_start
     if dt.date(year, 1, 1) < start:
@@ -116,8 +115,6 @@ def to_covered_year(value: Any, argument: str = "annee") -> int:
 
 def to_covered_date(value: Any, argument: str) -> dt.date:
     """A date (empty: today) the rates sheet covers; the message names ``argument``."""
-    from .rates import get_rates  # adapter → data
-
     day = to_date(value, argument)
     start = get_rates().coverage_start
     if day < start:

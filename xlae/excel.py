@@ -24,6 +24,7 @@ same attribute. This module makes both see what an Excel user expects:
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
 from typing import Any, Callable
@@ -31,12 +32,15 @@ from typing import Any, Callable
 import xlwings as xw
 
 from .errors import XlaeError
+from .rates import get_rates
 
 ERROR_PREFIX = "Erreur : "
 CATEGORY = "xlae (micro-entrepreneur)"
 MAX_HELP = 255  # Excel shows at most 255 characters of a function's or argument's help
+MEMO_SIZE = 65536  # results kept per function: a workbook asks the same few values in many cells
 
 CLASSIC, OFFICEJS, PYTHON = "classic", "officejs", "python"
+_RANGES = (list, tuple)
 
 # The options every argument gets, in both runtimes: a 2-D list for a range (its shape
 # is kept), and error cells as their text (classic xlwings reads them as None otherwise).
@@ -71,12 +75,23 @@ def excel_function(spill: str | None = None, **argument_help: str) -> Callable[[
             raise TypeError(f"{function.__name__}: the help must name exactly {parameters}")
         mode = runtime()
         body = _spilling(function, parameters, spill) if spill else function
+        # A recalculation asks the same cell values again and again: one result per (arguments,
+        # rates sheet in use, day — an empty date means today). Errors are not kept.
+        memo = functools.lru_cache(maxsize=MEMO_SIZE, typed=True)(lambda args, rates, today: function(*args))
 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
-                if kwargs:
-                    kwargs = {name: one_cell(value) for name, value in kwargs.items()}
+                for value in args:
+                    if value.__class__ in _RANGES:
+                        break
+                else:
+                    if not kwargs:  # one cell per argument: the call Excel repeats thousands of times
+                        try:
+                            return memo(args, get_rates(), dt.date.today())
+                        except TypeError:  # a value that cannot be a key (not from Excel)
+                            return function(*args)
+                kwargs = {name: one_cell(value) for name, value in kwargs.items()}
                 return body(*map(one_cell, args), **kwargs)
             except XlaeError as error:
                 if mode == OFFICEJS:
@@ -89,6 +104,7 @@ def excel_function(spill: str | None = None, **argument_help: str) -> Callable[[
         wrapper.__name__ = wrapper.__qualname__ = excel_name(function)
         wrapper.python_name = function.__name__
         wrapper.argument_help = dict(argument_help)
+        wrapper.cache_clear = memo.cache_clear
         decorated = wrapper
         for name in reversed(parameters):
             decorated = xw.arg(name, doc=argument_help[name], **ARGUMENT_OPTIONS)(decorated)
