@@ -184,7 +184,7 @@ def test_preview_writes_nothing(tmp_path: Path, capsys) -> None:
     before = book.read_bytes()
     assert main(["importer", str(CA), "--classeur", str(book), "--regles", str(RULES)]) == 0
     out = capsys.readouterr().out
-    assert "Résumé : 4 à ajouter, 0 déjà importée(s), 1 ignorée(s), 0 en période close ; 2 débits" in out
+    assert "Résumé : 4 à ajouter, 0 déjà importée(s), 0 déjà saisie(s) à la main ?, 1 ignorée(s), 0 en période close ; 2 débits" in out
     assert "dépôt d'espèces" in out
     assert "relancez avec --appliquer pour ajouter 4 recettes" in out
     assert book.read_bytes() == before

@@ -345,7 +345,9 @@ def _read_lines(statement: Statement, layout: Layout, rows: list[tuple[int, list
         tiers = cells[roles["tiers"]] if "tiers" in roles else ""
         if not label:
             label = tiers
-        if extra and extra not in label:
+        if extra and label and label in extra:
+            label = extra
+        elif extra and extra not in label:
             label = f"{label} {extra}".strip()
         if "montant" in roles and "credit" not in roles:
             amount = amount_of("montant", cells[roles["montant"]], number)
