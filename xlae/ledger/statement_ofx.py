@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import XlaeError
-from .statement import Statement, StatementLine, decode, parse_date
+from .statement import Statement, StatementLine, decode, paris_offset
 
 _TRANSACTION = re.compile(rb"<STMTTRN>", re.IGNORECASE)
 
@@ -42,8 +42,10 @@ def read_ofx(path: Path, raw: bytes) -> Statement:
                                                         "montant": "TRNAMT"}, [], how="OFX")
     for index, transaction in enumerate(transactions):
         number = lines[index] if index < len(lines) else 0
-        posted = transaction.dtposted
-        date = parse_date(posted.strftime("%Y-%m-%d"), f"relevé {path.name}, ligne {number}, DTPOSTED")
+        posted = transaction.dtposted  # aware, in UTC: the date is the one in Paris
+        if posted.tzinfo is not None:
+            posted = posted.replace(tzinfo=None) + paris_offset(posted.replace(tzinfo=None) - posted.utcoffset())
+        date = posted.date()
         label = " ".join(p for p in (transaction.name, transaction.memo) if p)
         amount = Decimal(transaction.trnamt).quantize(Decimal("0.01"))
         if amount:
