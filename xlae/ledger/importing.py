@@ -46,6 +46,7 @@ _MODE_HINTS = (
     (("prlv", "prelevement", "prel", "direct debit"), "Prélèvement"),
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = {c: " " for c in (*range(9), 11, 12, *range(14, 32))}   # not allowed in an xlsx cell
 _CLIENT_LEAD = re.compile(r"(?i)^(?:vir(?:ement)?s?|vrt|virt|payment|transfer|sepa|inst(?:antane)?|instant|"
                           r"recus?|reçus?|emis|en|votre|faveur|from|de|du|credit|cpt|[/:.\-]+)\b\.?\s*[:/]?\s*")
 _CLIENT_STOP = re.compile(r"(?i)\s*(?:/|\bref\b|\breference\b|\bmotif\b|\bfact(?:ure)?\b|\bfac\b|"
@@ -102,9 +103,10 @@ def guess_client(label: str) -> str:
 
 def literal(text: Any) -> Any:
     """A text that Excel could take for a formula (« =WEBSERVICE(…) », « +33… », « @… ») kept as text."""
-    if isinstance(text, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    if not isinstance(text, str):
+        return text
+    text = text.translate(_CONTROL)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def guess_reference(label: str) -> str:

@@ -36,6 +36,7 @@ _SKIP = re.compile(r"(ancien |nouveau )?solde\b|(sous )?total( des| general| ope
 _REFUSED = {"declined", "rejected", "reverted", "reversed", "canceled", "cancelled", "failed", "refuse",
             "refusee", "rejete", "rejetee", "annule", "annulee", "echoue", "echouee"}
 _EURO = {"", "eur", "euro", "euros", "€"}
+_CONTROL = {c: " " for c in range(32)} | {127: " "}   # a NUL or control character cannot go into an xlsx cell
 
 
 class StatementLine(NamedTuple):
@@ -61,31 +62,32 @@ class Statement:
     examples: dict[str, str] = field(default_factory=dict)          # role → first value read
 
 
-def read_file(path: str | Path, what: str, limit: int = MAX_BYTES) -> bytes:
+def read_file(path: str | Path, what: str, argument: str, limit: int | None = None) -> bytes:
     """Bytes of a regular file of at most ``limit`` bytes; a FIFO, a folder or a huge file is refused early."""
     path = Path(path)
+    limit = MAX_BYTES if limit is None else limit
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise XlaeError(f"{what} : le fichier {path} n'existe pas.", what.split()[0]) from None
+        raise XlaeError(f"{what} : le fichier {path} n'existe pas.", argument) from None
     except OSError as error:
         raise XlaeError(f"{what} : ouverture de {path.name} impossible ({error.strerror or error}).",
-                        what.split()[0]) from None
+                        argument) from None
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
             kind = "un dossier" if stat.S_ISDIR(info.st_mode) else "un fichier spécial (tube, périphérique)"
-            raise XlaeError(f"{what} : {path.name} est {kind}, pas un fichier ordinaire.", what.split()[0])
+            raise XlaeError(f"{what} : {path.name} est {kind}, pas un fichier ordinaire.", argument)
         if info.st_size > limit:
             raise XlaeError(f"{what} : {path.name} fait {info.st_size / 2**20:.0f} Mio ; la limite est "
                             f"{limit // 2**20} Mio (un relevé d'une année en fait quelques-uns). Exportez une "
-                            "période plus courte.", what.split()[0])
+                            "période plus courte.", argument)
         with os.fdopen(handle, "rb", closefd=True) as stream:
             handle = -1
             return stream.read(limit + 1)[:limit]
     except OSError as error:
         raise XlaeError(f"{what} : lecture de {path.name} impossible ({error.strerror or error}).",
-                        what.split()[0]) from None
+                        argument) from None
     finally:
         if handle >= 0:
             os.close(handle)
@@ -223,7 +225,7 @@ def read_statement(path: str | Path, mapping: str | None = None) -> Statement:
     """
     path = Path(path)
     wanted = columns.parse_mapping(mapping) if mapping else None
-    raw = read_file(path, "relevé")
+    raw = read_file(path, "relevé", "releve")
     if not raw.strip():
         raise XlaeError(f"relevé : le fichier {path.name} est vide.", "releve")
     if sniff_other_format(raw, path.name) == "OFX":
@@ -274,6 +276,7 @@ def _layout(text: str, name: str, wanted: dict[str, str] | None) -> tuple[str, L
 def _rows(text: str, delimiter: str, name: str | None, limit: int | None = None) -> list[tuple[int, list[str]]]:
     """(first line number, stripped cells) of each CSV record; strict (``name`` given): errors name the line."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    total = text.count("\n") + (0 if text.endswith("\n") else 1)   # the last record is checked too
     rows: list[tuple[int, list[str]]] = []
     start = 1
     while limit is None or len(rows) < limit:
@@ -287,7 +290,7 @@ def _rows(text: str, delimiter: str, name: str | None, limit: int | None = None)
             why = "un champ dépasse 128 Kio (guillemet non refermé ?)" if "field limit" in str(error) else \
                 "caractère nul (fichier binaire ?)" if "NUL" in str(error) else f"CSV illisible ({error})"
             raise XlaeError(f"relevé {name}, ligne {start} : {why} ; rien n'a été importé.", "releve") from None
-        if name is not None and reader.line_num > start:
+        if name is not None and (reader.line_num > start or reader.line_num == total):
             _check_multiline(cells, delimiter, name, start, reader.line_num)
         rows.append((start, [c.strip() for c in cells]))
         start = reader.line_num + 1
@@ -397,4 +400,5 @@ def _read_lines(statement: Statement, layout: Layout, rows: list[tuple[int, list
 def _flush(statement: Statement, pending: list) -> None:
     if pending:
         number, date, parts, amount, tiers, kind = pending
-        statement.lines.append(StatementLine(number, date, " ".join(" ".join(parts).split()), amount, tiers, kind))
+        label = " ".join(" ".join(parts).translate(_CONTROL).split())
+        statement.lines.append(StatementLine(number, date, label, amount, tiers.translate(_CONTROL), kind))
