@@ -24,7 +24,7 @@ def read_ofx(path: Path, raw: bytes) -> Statement:
         from ofxtools.Parser import OFXTree
     except ImportError:
         raise XlaeError(f"relevé {path.name} : pour lire un relevé OFX, installez le module ofxtools "
-                        "(pip install \"xlae[ofx]\") ou téléchargez le relevé au format CSV.", "releve") from None
+                        "(pip install ofxtools) ou téléchargez le relevé au format CSV.", "releve") from None
     tree = OFXTree()
     try:
         with tempfile.TemporaryFile() as copy:  # the bytes already read: no second read of the user's file
