@@ -184,3 +184,45 @@ def test_every_written_credit_is_read_or_the_reading_fails(tmp_path: Path, opera
         return
     expected = [(amount if credit else -amount) for _, _, amount, credit, _ in operations]
     assert [line.amount for line in s.lines] == expected
+
+
+# --- the pandas reader of large statements gives exactly what the exact reader gives ----------------
+
+def _both(path: Path) -> tuple:
+    """(exact, fast) statements of ``path``; fast is None when it hands over to the exact reader."""
+    from xlae.ledger import statement_fast
+    exact = read_statement(path)  # small file: the exact reader
+    text, _ = statement_module.decode(path.read_bytes())
+    delimiter, layout = statement_module._layout(text.lstrip("\ufeff"), path.name, None)
+    fresh = statement_module.Statement(path, exact.encoding, delimiter, layout.header_line, dict(exact.columns),
+                                       list(exact.ignored_columns), how=layout.how)
+    return exact, statement_fast.read_fast(fresh, layout, text.lstrip("\ufeff"), delimiter)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (Path(__file__).parent / "fixtures" / "releves"
+                                                          / "banques").glob("*.csv")))
+def test_fast_reader_matches_the_exact_reader_on_every_bank(name: str) -> None:
+    exact, fast = _both(Path(__file__).parent / "fixtures" / "releves" / "banques" / name)
+    if fast is not None:  # None: a multi-line label (Crédit Agricole) goes to the exact reader
+        assert (fast.lines, fast.skipped, fast.examples) == (exact.lines, exact.skipped, exact.examples)
+    assert name != "lcl.csv" or fast is not None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(1, 28), _label, _amount, st.booleans(),
+                          st.sampled_from(["", "SOLDE", "  ", "Total des opérations"])), min_size=1, max_size=12))
+def test_fast_reader_matches_the_exact_reader(tmp_path: Path, operations: list) -> None:
+    path = tmp_path / "f.csv"
+    lines = ["Date;Libellé;Débit;Crédit"]
+    for day, label, amount, credit, extra in operations:
+        text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+        lines.append(f"{day:02d}/10/2026;{label};{'' if credit else text};{text if credit else ''}")
+        if extra:
+            lines.append(f";{extra};;" if extra.strip() else extra)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        exact, fast = _both(path)
+    except XlaeError:
+        return
+    if fast is not None:
+        assert (fast.lines, fast.skipped) == (exact.lines, exact.skipped)

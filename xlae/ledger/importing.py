@@ -71,23 +71,27 @@ class Proposal:
     client_proposed: bool = False
 
 
-def import_key(line: StatementLine, occurrence: int) -> str:
-    """Stable key of a credit: same date, label, amount and rank among identical lines → same key."""
-    text = f"{line.date.isoformat()}|{normalize(line.label)}|{line.amount:.2f}|{occurrence}"
+def import_key(line: StatementLine, occurrence: int, norm: str | None = None) -> str:
+    """Stable key of a credit: same date, label, amount and rank among identical lines → same key.
+
+    ``norm``: ``normalize(line.label)`` when the caller has it already (large statements).
+    """
+    norm = normalize(line.label) if norm is None else norm
+    text = f"{line.date.isoformat()}|{norm}|{line.amount:.2f}|{occurrence}"
     return "R-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-def guess_mode(label: str) -> str:
-    text = normalize(label)
+def guess_mode(label: str, norm: str | None = None) -> str:
+    text = normalize(label) if norm is None else norm
     for prefixes, mode in _MODE_HINTS:
         if any(text == p or text.startswith(p + " ") for p in prefixes):
             return mode
     return ""
 
 
-def guess_client(label: str) -> str:
+def guess_client(label: str, norm: str | None = None) -> str:
     """« VIR SEPA RECU /DE ACME SARL /MOTIF F2026-007 » → « ACME SARL »; only for transfers, else ""."""
-    if guess_mode(label) != "Virement":
+    if guess_mode(label, norm) != "Virement":
         return ""
     text = label.strip()
     match = re.search(r"(?i)(?:/|\b)de\s*[:/]\s*|/de\s+|\bde\s+(?=\S)", text)
@@ -126,28 +130,29 @@ def propose(statement: Statement, rules: list[Rule], receipts: list[Receipt], de
     for line in statement.lines:
         if line.amount <= 0:
             continue
-        identity = (line.date, normalize(line.label), line.amount)
+        norm = normalize(line.label)
+        identity = (line.date, norm, line.amount)
         occurrence = seen[identity]
         seen[identity] += 1
         if line.date > today:
             raise XlaeError(f"relevé {statement.path.name}, ligne {line.line} : date {line.date:%d/%m/%Y} "
                             "dans le futur ; un relevé ne contient que des opérations passées (dates au "
                             "format JJ/MM/AAAA ?). Rien n'a été importé.", "releve")
-        credits.append((line, import_key(line, occurrence)))
+        credits.append((line, import_key(line, occurrence, norm), norm))
     matcher = Matcher(receipts)
-    known = {key for _, key in credits if matcher.by_key(key) is not None}  # before any guess: keys are sure
-    return [_proposal(line, key, rules, known, matcher, default_categorie, closures, line.line in force)
-            for line, key in credits]
+    known = {key for _, key, _ in credits if matcher.by_key(key) is not None}  # before any guess: keys are sure
+    return [_proposal(line, key, norm, rules, known, matcher, default_categorie, closures, line.line in force)
+            for line, key, norm in credits]
 
 
-def _proposal(line: StatementLine, key: str, rules: list[Rule], known: set[str], matcher: Matcher,
+def _proposal(line: StatementLine, key: str, norm: str, rules: list[Rule], known: set[str], matcher: Matcher,
               default_categorie: str, closures: list[Closure], forced: bool) -> Proposal:
     rule = first_match(rules, line.label)
     if key in known:
         return Proposal(line, key, DEJA)
     if rule is not None and rule.categorie == IGNORE:
         return Proposal(line, key, IGNOREE, f"règle ligne {rule.line} (« {rule.motif} »)")
-    if rule is None and _CASH_DEPOSIT.search(normalize(line.label)):
+    if rule is None and _CASH_DEPOSIT.search(norm):
         return Proposal(line, key, IGNOREE, "dépôt d'espèces : la recette est inscrite au livre le jour où "
                                             "vous l'avez reçue, pas au dépôt")
     reference = (rule.reference if rule and rule.reference else "") or guess_reference(line.label)
@@ -161,9 +166,10 @@ def _proposal(line: StatementLine, key: str, rules: list[Rule], known: set[str],
                                           "elle manque vraiment")
     categorie = (rule.categorie if rule and rule.categorie else "") or default_categorie
     client = rule.client if rule and rule.client else ""
-    proposed = not client and bool(line.tiers or guess_client(line.label))
+    guessed = "" if client else (line.tiers or guess_client(line.label, norm))
+    proposed = bool(guessed)
     if proposed:
-        client = line.tiers or guess_client(line.label)
+        client = guessed
     observations = f"Relevé : {line.label}" + (" ; client proposé d'après le relevé" if proposed else "")
     values = {
         "date": dt.datetime.combine(line.date, dt.time()),
@@ -172,7 +178,7 @@ def _proposal(line: StatementLine, key: str, rules: list[Rule], known: set[str],
         "nature": literal(rule.nature if rule else ""),
         "categorie": categorie,
         "montant": line.amount,
-        "mode": (rule.mode if rule and rule.mode else "") or guess_mode(line.label) or guess_mode(line.kind),
+        "mode": (rule.mode if rule and rule.mode else "") or guess_mode(line.label, norm) or guess_mode(line.kind),
         "observations": literal(observations),
         "cle_import": key,
     }
