@@ -86,7 +86,9 @@ def test_verifier_exactly_full_is_clean_and_achats_count_too(tmp_path: Path) -> 
 # --- xlae importer ---------------------------------------------------------------------------
 
 def test_importer_refuses_rows_below_the_covered_range(tmp_path: Path, capsys) -> None:
-    path = make_book(tmp_path / "petit.xlsx", recettes=receipts(48), rows=50)
+    # references V-001…: F2026-007 and F2026-008 would make two credits « déjà saisie à la main ? »
+    hand = [dict(r, reference=f"V-{i:03d}") for i, r in enumerate(receipts(48))]
+    path = make_book(tmp_path / "petit.xlsx", recettes=hand, rows=50)
     before = path.read_bytes()
     # 48 receipts on rows 2..49; 4 new ones would take rows 50..53, the formulas stop at 51; N ≥ 53 − 2 + 1 = 52
     reason = ("4 recette(s) iraient à la feuille Recettes, lignes 50 à 53, au-delà de la ligne 51 : "
@@ -101,7 +103,8 @@ def test_importer_refuses_rows_below_the_covered_range(tmp_path: Path, capsys) -
 
 
 def test_importer_fills_up_to_the_last_covered_row(tmp_path: Path, capsys) -> None:
-    path = make_book(tmp_path / "petit.xlsx", recettes=receipts(46), rows=50)
+    hand = [dict(r, reference=f"V-{i:03d}") for i, r in enumerate(receipts(46))]  # no F2026-007/-008 twin
+    path = make_book(tmp_path / "petit.xlsx", recettes=hand, rows=50)
     # 46 receipts on rows 2..47; the 4 new ones take rows 48..51, the last covered row
     assert main(["importer", str(CA), "--classeur", str(path), "--regles", str(RULES), "--appliquer"]) == 0
     assert "4 recettes ajoutées à la feuille Recettes (lignes 48 à 51)" in capsys.readouterr().out

@@ -3,8 +3,11 @@
 Why: the law allows recording a receipt at the bank-statement date; importing
 the credits avoids forgotten transfers and typos. Each credit gets an import
 key (hash of date, label, amount and its occurrence among identical lines), so
-re-importing the same or an overlapping statement adds nothing. Existing rows
-are never touched; new rows are appended after the last one.
+re-importing the same or an overlapping statement adds nothing; a credit that
+looks like a receipt typed by hand (``matching``) is held back until the user
+names it. Every text written comes from the bank or the rules file, so none may
+start like a formula. Existing rows are never touched; new rows are appended
+after the last one.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from ..errors import XlaeError
 from ..rules.vocabulary import normalize
 from ..template import coverage, layout
 from .closing import Closure, closed_on
+from .matching import Matcher, Receipt, receipt_of
 from .regles import IGNORE, Rule, first_match
 from .statement import Statement, StatementLine
 from .workbook import Book, column_index
@@ -29,14 +33,25 @@ NOUVELLE = "à ajouter"
 DEJA = "déjà importée"
 IGNOREE = "ignorée"
 CLOSE = "période close"
+DOUBLON = "déjà saisie à la main ?"
 
 # Bank label prefixes → payment mode (normalised words at the start of the label).
 _MODE_HINTS = (
-    (("vir", "virement", "vrt", "sepa", "virt", "vir sepa", "vir inst"), "Virement"),
-    (("chq", "cheque", "remise cheque", "remise chq", "rem chq", "remise de cheque"), "Chèque"),
-    (("cb", "carte", "paiement cb", "tpe", "remise cb", "remise carte"), "Carte bancaire"),
-    (("prlv", "prelevement", "prel"), "Prélèvement"),
+    (("vir", "virement", "vrt", "sepa", "virt", "vir sepa", "vir inst", "transfer", "incoming transfer",
+      "credit transfer", "sepa credit transfer", "payment from", "income", "topup", "virements recus",
+      "virement recu"), "Virement"),
+    (("chq", "cheque", "remise cheque", "remise chq", "rem chq", "remise de cheque", "check"), "Chèque"),
+    (("cb", "carte", "paiement cb", "tpe", "remise cb", "remise carte", "card", "card payment",
+      "card refund"), "Carte bancaire"),
+    (("prlv", "prelevement", "prel", "direct debit"), "Prélèvement"),
 )
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = {c: " " for c in (*range(9), 11, 12, *range(14, 32))}   # not allowed in an xlsx cell
+_CLIENT_LEAD = re.compile(r"(?i)^(?:vir(?:ement)?s?|vrt|virt|payment|transfer|sepa|inst(?:antane)?|instant|"
+                          r"recus?|reçus?|emis|en|votre|faveur|from|de|du|credit|cpt|[/:.\-]+)\b\.?\s*[:/]?\s*")
+_CLIENT_STOP = re.compile(r"(?i)\s*(?:/|\bref\b|\breference\b|\bmotif\b|\bfact(?:ure)?\b|\bfac\b|"
+                          r"\binvoice\b|\bid\b|\bnotprovided\b|\bdate\b|\bobjet\b|:|\b[A-Z]{1,4}[-_]?\d{2,4}"
+                          r"[-_/]\d|\d{5,}).*$")
 _CASH_DEPOSIT = re.compile(r"\b(versement|vers|depot|remise|vrst)( d| de)? (especes|esp)\b")
 _REF_TOKEN = re.compile(r"\b([A-Z]{1,4}[-_]?\d{2,4}[-_/]\d{1,6})\b")        # F2026-007, FA-2026-031
 _REFERENCE = re.compile(r"(?i)\b(?:facture|fact|fac|invoice|inv)\b\.?\s*(?:n\s*°|no\b|num\b)?\.?\s*[:#]?\s*"
@@ -53,20 +68,49 @@ class Proposal:
     reason: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     default_categorie: bool = False
+    client_proposed: bool = False
 
 
-def import_key(line: StatementLine, occurrence: int) -> str:
-    """Stable key of a credit: same date, label, amount and rank among identical lines → same key."""
-    text = f"{line.date.isoformat()}|{normalize(line.label)}|{line.amount:.2f}|{occurrence}"
+def import_key(line: StatementLine, occurrence: int, norm: str | None = None) -> str:
+    """Stable key of a credit: same date, label, amount and rank among identical lines → same key.
+
+    ``norm``: ``normalize(line.label)`` when the caller has it already (large statements).
+    """
+    norm = normalize(line.label) if norm is None else norm
+    text = f"{line.date.isoformat()}|{norm}|{line.amount:.2f}|{occurrence}"
     return "R-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-def guess_mode(label: str) -> str:
-    text = normalize(label)
+def guess_mode(label: str, norm: str | None = None) -> str:
+    text = normalize(label) if norm is None else norm
     for prefixes, mode in _MODE_HINTS:
         if any(text == p or text.startswith(p + " ") for p in prefixes):
             return mode
     return ""
+
+
+def guess_client(label: str, norm: str | None = None) -> str:
+    """« VIR SEPA RECU /DE ACME SARL /MOTIF F2026-007 » → « ACME SARL »; only for transfers, else ""."""
+    if guess_mode(label, norm) != "Virement":
+        return ""
+    text = label.strip()
+    match = re.search(r"(?i)(?:/|\b)de\s*[:/]\s*|/de\s+|\bde\s+(?=\S)", text)
+    if match and match.start() < 30:
+        text = text[match.end():]
+    else:
+        previous = None
+        while previous != text:
+            previous, text = text, _CLIENT_LEAD.sub("", text, count=1)
+    text = _CLIENT_STOP.sub("", text).strip(" -.,;:/")
+    return text[:60] if sum(c.isalpha() for c in text) >= 2 else ""
+
+
+def literal(text: Any) -> Any:
+    """A text that Excel could take for a formula (« =WEBSERVICE(…) », « +33… », « @… ») kept as text."""
+    if not isinstance(text, str):
+        return text
+    text = text.translate(_CONTROL)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def guess_reference(label: str) -> str:
@@ -74,54 +118,77 @@ def guess_reference(label: str) -> str:
     return match.group(1).upper() if match else ""
 
 
-def propose(statement: Statement, rules: list[Rule], existing_keys: set[str], default_categorie: str,
-            closures: list[Closure], today: dt.date) -> list[Proposal]:
-    """One proposal per credit of the statement (debits are not receipts)."""
+def propose(statement: Statement, rules: list[Rule], receipts: list[Receipt], default_categorie: str,
+            closures: list[Closure], today: dt.date, force: frozenset[int] = frozenset()) -> list[Proposal]:
+    """One proposal per credit of the statement (debits are not receipts).
+
+    ``receipts``: the livre's rows (``ledger_receipts``); ``force``: statement lines the user
+    adds although they look typed by hand already (``--ajouter-lignes``).
+    """
     seen: Counter[tuple] = Counter()
-    proposals = []
+    credits = []
     for line in statement.lines:
         if line.amount <= 0:
             continue
-        identity = (line.date, normalize(line.label), line.amount)
+        norm = normalize(line.label)
+        identity = (line.date, norm, line.amount)
         occurrence = seen[identity]
         seen[identity] += 1
         if line.date > today:
             raise XlaeError(f"relevé {statement.path.name}, ligne {line.line} : date {line.date:%d/%m/%Y} "
                             "dans le futur ; un relevé ne contient que des opérations passées (dates au "
                             "format JJ/MM/AAAA ?). Rien n'a été importé.", "releve")
-        key = import_key(line, occurrence)
-        proposals.append(_proposal(line, key, rules, existing_keys, default_categorie, closures))
-    return proposals
+        credits.append((line, import_key(line, occurrence, norm), norm))
+    matcher = Matcher(receipts)
+    known = {key for _, key, _ in credits if matcher.by_key(key) is not None}  # before any guess: keys are sure
+    return [_proposal(line, key, norm, rules, known, matcher, default_categorie, closures, line.line in force)
+            for line, key, norm in credits]
 
 
-def _proposal(line: StatementLine, key: str, rules: list[Rule], existing: set[str], default_categorie: str,
-              closures: list[Closure]) -> Proposal:
+def _proposal(line: StatementLine, key: str, norm: str, rules: list[Rule], known: set[str], matcher: Matcher,
+              default_categorie: str, closures: list[Closure], forced: bool) -> Proposal:
     rule = first_match(rules, line.label)
-    if key in existing:
+    if key in known:
         return Proposal(line, key, DEJA)
     if rule is not None and rule.categorie == IGNORE:
         return Proposal(line, key, IGNOREE, f"règle ligne {rule.line} (« {rule.motif} »)")
-    if rule is None and _CASH_DEPOSIT.search(normalize(line.label)):
+    if rule is None and _CASH_DEPOSIT.search(norm):
         return Proposal(line, key, IGNOREE, "dépôt d'espèces : la recette est inscrite au livre le jour où "
                                             "vous l'avez reçue, pas au dépôt")
+    reference = (rule.reference if rule and rule.reference else "") or guess_reference(line.label)
+    twin = None if forced else matcher.by_hand(line.date, line.amount, reference)
+    if twin is not None:
+        return Proposal(line, key, DOUBLON, f"{twin.describe()} ; --ajouter-lignes {line.line} pour l'ajouter "
+                                            "quand même")
     closure = closed_on(closures, line.date)
     if closure is not None:
         return Proposal(line, key, CLOSE, f"{closure.periode} est clôturée ; inscrivez-la à la main si "
                                           "elle manque vraiment")
     categorie = (rule.categorie if rule and rule.categorie else "") or default_categorie
+    client = rule.client if rule and rule.client else ""
+    guessed = "" if client else (line.tiers or guess_client(line.label, norm))
+    proposed = bool(guessed)
+    if proposed:
+        client = guessed
+    observations = f"Relevé : {line.label}" + (" ; client proposé d'après le relevé" if proposed else "")
     values = {
         "date": dt.datetime.combine(line.date, dt.time()),
-        "reference": (rule.reference if rule and rule.reference else "") or guess_reference(line.label),
-        "client": rule.client if rule else "",
-        "nature": rule.nature if rule else "",
+        "reference": literal(reference),
+        "client": literal(client),
+        "nature": literal(rule.nature if rule else ""),
         "categorie": categorie,
         "montant": line.amount,
-        "mode": (rule.mode if rule and rule.mode else "") or guess_mode(line.label),
-        "observations": f"Relevé : {line.label}",
+        "mode": (rule.mode if rule and rule.mode else "") or guess_mode(line.label, norm) or guess_mode(line.kind),
+        "observations": literal(observations),
         "cle_import": key,
     }
-    return Proposal(line, key, NOUVELLE, values=values,
-                    default_categorie=not (rule and rule.categorie))
+    return Proposal(line, key, NOUVELLE, values=values, default_categorie=not (rule and rule.categorie),
+                    client_proposed=proposed)
+
+
+def ledger_receipts(book: Book) -> list[Receipt]:
+    """The livre's receipts, for the import key and the hand-typed match."""
+    return [receipt_of(row.row, row.values) for row in book.rows(layout.SHEET_RECETTES) if not row.empty]
 
 
 def existing_keys(book: Book) -> set[str]:

@@ -17,7 +17,9 @@ from pathlib import Path
 from ..errors import XlaeError, show
 from ..rules.vocabulary import normalize, parse_activite
 from ..template import layout
-from .statement import decode
+from .statement import decode, read_file
+
+MAX_BYTES = 1024 * 1024   # a rules file has a line per customer: a few kB
 
 IGNORE = "ignorer"
 COLUMNS = ("motif", "client", "categorie", "nature", "mode", "reference")
@@ -44,19 +46,17 @@ class Rule:
 def read_rules(path: str | Path) -> list[Rule]:
     """Rules CSV (« ; » or « , »), header « motif;client;categorie;nature;mode » (+ optional « reference »)."""
     path = Path(path)
-    if not path.is_file():
-        raise XlaeError(f"--regles : le fichier {path} n'existe pas.", "--regles")
-    try:
-        text, _ = decode(path.read_bytes())
-    except OSError as error:
-        raise XlaeError(f"--regles : lecture de {path.name} impossible ({error}).", "--regles") from None
+    text, _ = decode(read_file(path, "--regles", "--regles", MAX_BYTES))
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise XlaeError(f"--regles : le fichier {path.name} est vide.", "--regles")
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [normalize(h).replace(" ", "_") for h in next(reader)]
+    try:
+        header = [normalize(h).replace(" ", "_") for h in next(reader)]
+    except csv.Error as error:
+        raise XlaeError(f"--regles {path.name}, ligne 1 : CSV illisible ({error}).", "--regles") from None
     header = ["categorie" if h == "categorie" else h for h in header]
     if "motif" not in header:
         raise XlaeError(f"--regles {path.name} : colonne « motif » absente. En-tête attendu : "
@@ -66,10 +66,20 @@ def read_rules(path: str | Path) -> list[Rule]:
         raise XlaeError(f"--regles {path.name} : colonne(s) inconnue(s) {', '.join(unknown)} ; "
                         f"colonnes acceptées : {', '.join(COLUMNS)}.", "--regles")
     rules = []
-    for cells in reader:
+    while True:
+        number = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise XlaeError(f"--regles {path.name}, ligne {number} : CSV illisible ({error}).",
+                            "--regles") from None
+        if any("\n" in c for c in cells):
+            raise XlaeError(f"--regles {path.name}, ligne {number} : guillemet ouvert et non refermé ; une "
+                            "règle tient sur une ligne.", "--regles")
         if not any(c.strip() for c in cells):
             continue
-        number = reader.line_num
         values = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
         rules.append(_rule(path.name, number, values))
     if not rules:

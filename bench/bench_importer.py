@@ -1,0 +1,97 @@
+"""Benchmark of ``xlae importer`` on a 200 000-line statement against ``pandas.read_csv`` of it, same run.
+
+Run: ``python bench/bench_importer.py [--lignes N]``. The statement is a Crédit
+Agricole-style export (preamble-free, « ; », Windows-1252, Débit/Crédit) with one
+credit every 40 lines (5 000 credits, within a 10 000-row workbook). Each side runs
+in a fresh subprocess, imports included (like bench_recalculer), and also prints its
+compute time without imports. Target (issue 13): preview and --appliquer ≤ 3× pandas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+FLOOR = """
+import json, sys, time
+t0 = time.perf_counter()
+import pandas as pd
+t = time.perf_counter()
+frame = pd.read_csv(sys.argv[1], sep=";", encoding="cp1252", dtype=str)
+print(json.dumps({"compute": time.perf_counter() - t, "rows": len(frame)}))
+"""
+
+OURS = """
+import contextlib, io, json, sys, time
+from xlae.cli import main
+t = time.perf_counter()
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(["importer", sys.argv[1], "--classeur", sys.argv[2]] + sys.argv[3:])
+text = out.getvalue()
+print(json.dumps({"compute": time.perf_counter() - t, "code": code,
+                  "summary": next((l for l in text.splitlines() if l.startswith("Résumé")), "")}))
+"""
+
+
+def statement(path: Path, lines: int) -> None:
+    random.seed(13)
+    start = dt.date(2026, 1, 1)
+    rows = ["Date;Libellé;Débit euros;Crédit euros;"]
+    for i in range(lines):
+        day = start + dt.timedelta(days=i * 300 // lines)
+        if i % 40 == 0:
+            amount = f"{random.randint(100, 500000) / 100:.2f}".replace(".", ",")
+            rows.append(f"{day:%d/%m/%Y};VIR SEPA RECU /DE CLIENT {i % 97} SAS /MOTIF FACTURE F2026-{i:06d};;{amount};")
+        else:
+            amount = f"{random.randint(100, 50000) / 100:.2f}".replace(".", ",")
+            rows.append(f"{day:%d/%m/%Y};CB MAGASIN {i % 500} {day:%d/%m};{amount};;")
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1252"))
+
+
+def measure(code: str, *args: str) -> dict:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    if done.returncode:
+        raise SystemExit(done.stderr[-2000:])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall"] = time.perf_counter() - started
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lignes", type=int, default=200_000)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_verifier_support import make_book
+
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path, book = Path(folder) / "releve.csv", Path(folder) / "livre.xlsx"
+        statement(csv_path, args.lignes)
+        make_book(book)
+        floor = measure(FLOOR, str(csv_path))
+        preview = measure(OURS, str(csv_path), str(book))
+        apply = measure(OURS, str(csv_path), str(book), "--appliquer")
+        again = measure(OURS, str(csv_path), str(book), "--appliquer")
+    print(f"{args.lignes} lignes, {csv_path.name} : pandas.read_csv {floor['wall']:.2f} s "
+          f"(lecture seule {floor['compute']:.2f} s)")
+    for label, result in (("aperçu", preview), ("--appliquer", apply), ("réimport --appliquer", again)):
+        print(f"{label:22} {result['wall']:6.2f} s  ratio {result['wall'] / floor['wall']:4.1f}× (imports compris)  "
+              f"calcul {result['compute']:.2f} s, ratio {result['compute'] / floor['compute']:4.1f}×  "
+              f"[{result['summary'][:70]}]")
+
+
+if __name__ == "__main__":
+    main()

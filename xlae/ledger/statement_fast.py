@@ -1,0 +1,177 @@
+"""The same reading as ``statement._read_lines``, column by column with pandas, for large statements.
+
+Why: a 200 000-line statement read row by row in Python takes ten times as long
+as pandas takes to read it. Here pandas splits the fields (its C parser), each
+distinct date, amount or status text is parsed once by the same functions as the
+exact reader, and the lines are built in one pass. Anything unusual — a quoted
+label over several lines, a row wider than the header, an unreadable cell, a
+continued label, a debit and a credit on one row — returns None, and the exact
+reader then reads the file (and names the line of the error). The tests check
+that both readers give the same statement.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from decimal import Decimal
+
+from ..errors import XlaeError
+from ..rules.vocabulary import normalize
+from . import statement as exact
+from .statement import Statement, StatementLine, parse_amount, parse_date
+from .statement_columns import Layout
+
+_TOTAL_LETTERS = frozenset("aAnNsStT")   # « ancien solde », « nouveau solde », « solde », « total »
+FIELD_MAX = 128 * 1024   # as the exact reader (Python's csv field limit): longer is an error there
+
+
+def read_fast(statement: Statement, layout: Layout, text: str, delimiter: str) -> Statement | None:
+    """``statement`` filled with the lines of ``text``, or None when the exact reader must read it."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is a dependency; xlwings Lite has no CLI
+        return None
+    start = 0
+    for _ in range(layout.header_line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    body = text[start:]
+    lines_in_body = body.count("\n") + (0 if body.endswith("\n") or not body else 1)
+    if "\x00" in body or ("\r" in body and body.count("\r") != body.count("\r\n")):
+        return None  # NUL, old Mac line ends: the exact reader deals with them
+    width = len(layout.names)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # « loss of data »: a wider row goes to the exact reader
+            frame = pd.read_csv(io.StringIO(body), sep=delimiter, header=None, names=range(width), dtype=str,
+                                na_filter=False, skip_blank_lines=False, engine="c", index_col=False)
+    except Exception:  # any parser complaint (wider row, bad quoting): the exact reader says which line
+        return None
+    if len(frame) != lines_in_body:
+        return None  # a quoted field spans lines: line numbers need the exact reader
+    frame = frame.fillna("")
+    cells = [frame[j].tolist() for j in range(width)]
+    del frame
+    if any(max(map(len, values), default=0) > FIELD_MAX for values in cells):
+        return None
+    first = layout.header_line + 1
+    roles = layout.roles
+    name = statement.path.name
+
+    def column(role: str) -> list[str] | None:
+        return [v.strip() for v in cells[roles[role]]] if role in roles else None
+
+    dates_text = column("date")
+    begin = 0
+    if layout.how != "en-tête":  # headerless: the preamble ends at the first date
+        begin = next((i for i, t in enumerate(dates_text) if exact.columns.is_date(t)), None)
+        if begin is None:
+            return None
+    try:
+        amounts = _amounts(cells, roles)
+    except XlaeError:
+        return None  # the exact reader names the line and the column
+    if amounts is None:
+        return None
+    labels, tiers = _labels(column("libelle"), column("complement"), column("tiers"), len(dates_text))
+    kinds = column("type") or [""] * len(dates_text)
+    statuses, currencies = column("statut"), column("devise")
+    refused = _each(statuses, lambda t: bool(t) and normalize(t) in exact._REFUSED)
+    foreign = _each(currencies, lambda t: bool(t) and normalize(t) not in exact._EURO)
+    date_of: dict[str, object] = {}
+    skipped = statement.skipped
+    kept: list[int] = []
+    kept_dates: list = []
+    letters = _TOTAL_LETTERS
+    for i in range(begin, len(dates_text)):
+        amount, date_text, label = amounts[i], dates_text[i], labels[i]
+        if (date_text[:1] in letters or label[:1] in letters) and (exact._is_total(date_text)
+                                                                   or exact._is_total(label)):
+            skipped.append((first + i, "ligne de solde ou de total"))
+            continue
+        if not amount:
+            if not date_text and label:
+                return _reset(statement)  # perhaps a continued label: the exact reader decides
+            if any(c[i].strip() for c in cells):
+                skipped.append((first + i, "ligne sans montant"))
+            continue
+        if refused and refused[i]:
+            skipped.append((first + i, f"opération {statuses[i]} (refusée ou annulée)"))
+            continue
+        if foreign and foreign[i]:
+            skipped.append((first + i, f"opération en {currencies[i]} : inscrivez-la en euros à la main"))
+            continue
+        date = date_of.get(date_text)
+        if date is None:
+            if not date_text:
+                return _reset(statement)
+            try:
+                date = date_of[date_text] = parse_date(date_text, f"relevé {name}", layout.utc)
+            except XlaeError:
+                return _reset(statement)  # the exact reader names the line
+        kept.append(i)
+        kept_dates.append(date)
+    if not kept:
+        return _reset(statement)
+    i = kept[0]
+    statement.examples = {r: cells[j][i].strip() for r, j in roles.items() if cells[j][i].strip()}
+    control = exact._CONTROL
+    statement.lines = list(map(StatementLine._make, zip(
+        [first + i for i in kept], kept_dates,
+        [t if t.isprintable() and "  " not in t else " ".join(t.translate(control).split())
+         for t in (labels[i] for i in kept)],
+        [amounts[i] for i in kept],
+        [t if t.isprintable() else t.translate(control) for t in (tiers[i] for i in kept)],
+        [kinds[i] for i in kept])))
+    return statement
+
+
+def _reset(statement: Statement) -> None:
+    statement.lines.clear()
+    statement.skipped.clear()
+    statement.examples = {}
+    return None
+
+
+def _each(values: list[str] | None, test) -> list[bool] | None:
+    if values is None:
+        return None
+    seen: dict[str, bool] = {}
+    return [seen[v] if v in seen else seen.setdefault(v, test(v)) for v in values]
+
+
+def _parsed(values: list[str]) -> list[Decimal | None]:
+    """Each distinct text parsed once (``parse_amount``), spread back to the rows."""
+    seen: dict[str, Decimal | None] = {}
+    for v in set(values):
+        seen[v] = parse_amount(v, "relevé")
+    return list(map(seen.__getitem__, values))
+
+
+def _amounts(cells: list[list[str]], roles: dict[str, int]) -> list | None:
+    """Signed amount of each row (None when empty); None when a row has both a debit and a credit."""
+    if "montant" in roles and "credit" not in roles:
+        return _parsed(cells[roles["montant"]])
+    credits = _parsed(cells[roles["credit"]])
+    if "debit" not in roles:
+        return [abs(c) if c else None for c in credits]
+    debits = _parsed(cells[roles["debit"]])
+    if any(c and d for c, d in zip(credits, debits)):
+        return None
+    return [abs(c) if c else (-abs(d) if d else None) for c, d in zip(credits, debits)]
+
+
+def _labels(labels: list[str] | None, extras: list[str] | None, tiers: list[str] | None,
+            count: int) -> tuple[list[str], list[str]]:
+    """Label of each row as the exact reader builds it: label (or counterparty), plus the complement."""
+    empty = [""] * count
+    labels, tiers = labels or empty, tiers or empty
+    if tiers is not empty:
+        labels = [label or tier for label, tier in zip(labels, tiers)]
+    if extras is not None:
+        labels = [(extra if label and label in extra else f"{label} {extra}".strip() if extra not in label
+                   else label) if extra else label for label, extra in zip(labels, extras)]
+    labels = [label if label[:1] != " " and label[-1:] != " " else label.strip() for label in labels]
+    return labels, tiers
