@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import XlaeError
+from ..errors import XlaeError, os_reason
 from ..template import layout
 from ..template.coverage import covered_rows
 from . import reader, summary, writer, xlsx
@@ -87,10 +87,13 @@ def recalculate(job: Job) -> Outcome:
             outcome.error = f"copie écrite, mais {' ; '.join(p.rstrip('.') for p in (beyond, problems) if p)}."
     except XlaeError as error:
         outcome.error = str(error)
+    except FileExistsError as error:
+        outcome.error = (f"un fichier {target.name} est apparu dans le dossier de sortie pendant le calcul ; "
+                         "il n'a pas été remplacé, relancez.")
     except PermissionError as error:
-        outcome.error = f"écriture impossible ({error.strerror} : {error.filename})."
+        outcome.error = f"écriture impossible ({os_reason(error)} : {error.filename})."
     except OSError as error:
-        outcome.error = f"erreur d'entrée-sortie ({error.strerror or error})."
+        outcome.error = f"erreur d'entrée-sortie ({os_reason(error)})."
     except MemoryError:
         outcome.error = "mémoire insuffisante pour ce classeur."
     except Exception as error:  # a bug of xlae: report it on this row, keep the batch going

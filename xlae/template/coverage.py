@@ -45,11 +45,18 @@ def workbook_covered_rows(wb: Any) -> int | None:
     if layout.SHEET_SYNTHESE not in wb.sheetnames:
         return None
     formulas = []
-    for cells in wb[layout.SHEET_SYNTHESE].iter_rows(values_only=True):
-        for value in cells:
-            text = getattr(value, "text", value)  # ArrayFormula keeps its formula in .text
-            if isinstance(text, str) and text.startswith("="):
-                formulas.append(text)
+    try:
+        for cells in wb[layout.SHEET_SYNTHESE].iter_rows(values_only=True):
+            for value in cells:
+                text = getattr(value, "text", value)  # ArrayFormula keeps its formula in .text
+                if isinstance(text, str) and text.startswith("="):
+                    formulas.append(text)
+    except Exception:  # read lazily: a damaged sheet (mismatched XML tag…) fails here, in English
+        from ..errors import XlaeError
+
+        raise XlaeError(f"classeur : feuille « {layout.SHEET_SYNTHESE} » illisible (contenu XML endommagé) : "
+                        "ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le de nouveau, ou "
+                        "reprenez une sauvegarde.", "classeur") from None
     return covered_rows(formulas)
 
 
