@@ -139,7 +139,7 @@ def test_modele_write_error_is_french_and_keeps_the_old_file(tmp_path, monkeypat
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(atomic.Path, "write_bytes", full)
-    with pytest.raises(XlaeError, match=r"^--sortie : impossible d'écrire dans .* \(No space left on device\)\.$"):
+    with pytest.raises(XlaeError, match=r"^--sortie : impossible d'écrire dans .* \(plus de place sur le disque\)\.$"):
         write_new_file(target, b"nouveau", force=True)
     monkeypatch.undo()
     assert target.read_bytes() == b"ancien"

@@ -14,7 +14,7 @@ import sys
 from typing import Sequence
 
 from . import __version__, commands
-from .errors import XlaeError
+from .errors import XlaeError, os_reason
 
 # argparse's own messages, in French (argparse looks ``_`` up at call time).
 _FRENCH = {
@@ -66,6 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return 0
+    except OSError as error:  # a file operation no command anticipated: French reason, never a traceback
+        where = f" sur « {error.filename} »" if error.filename else ""
+        print(f"Erreur : opération impossible{where} ({os_reason(error)}).", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("Erreur : mémoire insuffisante pour cette commande.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130

@@ -33,3 +33,39 @@ def invalid(argument: str, value: Any, accepted: str | Iterable[str]) -> XlaeErr
         f"{argument} : valeur {show(value)} refusée. Valeurs acceptées : {accepted}.",
         argument,
     )
+
+
+# French text of the system errors a user can meet (the system's own text is English).
+_OS_REASONS = {
+    "ENOSPC": "plus de place sur le disque",
+    "EDQUOT": "quota de disque dépassé",
+    "EACCES": "permission refusée",
+    "EPERM": "opération non permise",
+    "EROFS": "support en lecture seule",
+    "ENOENT": "fichier ou dossier introuvable",
+    "ENOTDIR": "un élément du chemin n'est pas un dossier",
+    "EISDIR": "c'est un dossier",
+    "EEXIST": "le fichier existe déjà",
+    "ENAMETOOLONG": "nom de fichier trop long",
+    "ELOOP": "trop de liens symboliques en chaîne",
+    "EMFILE": "trop de fichiers ouverts",
+    "ENFILE": "trop de fichiers ouverts",
+    "EIO": "erreur matérielle d'entrée-sortie",
+    "EBUSY": "fichier ou périphérique occupé",
+    "ETXTBSY": "fichier occupé",
+    "EXDEV": "déplacement entre deux disques impossible",
+    "EFBIG": "fichier trop grand",
+    "ENXIO": "périphérique absent",
+    "EAGAIN": "ressource momentanément indisponible",
+    "ESTALE": "fichier réseau devenu inaccessible",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """The French reason of a system error (« plus de place sur le disque »), never the English text."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    if name in _OS_REASONS:
+        return _OS_REASONS[name]
+    return f"erreur système {name or error.errno or type(error).__name__}"

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TextIO
 
-from ..errors import XlaeError
+from ..errors import XlaeError, os_reason
 from . import report, runner, summary
 from .progress import Progress
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_REPORT = re.compile(r"rapport(?:-\d+)?\.xlsx", re.IGNORECASE)  # reports of earlier runs, not workbooks
 DEFAULT_OUTPUT = "recalcule"
 
 
@@ -42,7 +44,7 @@ def collect(paths: list[str]) -> list[Path]:
         path = Path(text)
         if path.is_dir():
             inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
-                            and not p.name.startswith(("~$", ".")) and p.name != report.REPORT_XLSX)
+                            and not p.name.startswith(("~$", ".")) and not _REPORT.fullmatch(p.name))
             if not inside:
                 raise XlaeError(f"CHEMIN : aucun classeur .xlsx dans le dossier « {text} ».", "CHEMIN")
             found += inside
@@ -67,7 +69,7 @@ def prepare_output(folder: Path, sources: list[Path]) -> Path:
         os.unlink(probe)
     except OSError as error:
         raise XlaeError(f"--sortie : impossible d'écrire dans le dossier « {folder} » "
-                        f"({error.strerror or error}).", "--sortie") from None
+                        f"({os_reason(error)}).", "--sortie") from None
     resolved = folder.resolve()
     for source in sources:
         if source.resolve().parent == resolved:
@@ -77,18 +79,34 @@ def prepare_output(folder: Path, sources: list[Path]) -> Path:
 
 
 def plan(sources: list[Path], folder: Path) -> list[runner.Job]:
-    """One target per source, in ``folder``, same name (``-2``, ``-3``… when names collide)."""
-    used: set[str] = {report.REPORT_XLSX.lower()}
+    """One target per source, in ``folder``, same name (``-2``, ``-3``… when names collide).
+
+    A name already taken in ``folder`` (a previous run's copy, a user's file) is
+    never reused: this run writes beside it, under the next free number.
+    """
+    used: set[str] = {report.REPORT_XLSX.lower(), report.REPORT_CSV.lower()}
     jobs = []
     for source in sources:
         name = source.name
         number = 1
-        while name.lower() in used:
+        while name.lower() in used or os.path.lexists(folder / name):
             number += 1
             name = f"{source.stem}-{number}{source.suffix}"
         used.add(name.lower())
         jobs.append(runner.Job(str(source), str(folder / name)))
     return jobs
+
+
+def report_names(folder: Path, jobs: list[runner.Job]) -> tuple[str, str]:
+    """« rapport.xlsx » and « rapport.csv », or the first « rapport-N » pair that replaces nothing."""
+    taken = {Path(job.target).name.lower() for job in jobs}
+    number = 1
+    while True:
+        stem = "rapport" if number == 1 else f"rapport-{number}"
+        names = (f"{stem}.xlsx", f"{stem}.csv")
+        if not any(n.lower() in taken or os.path.lexists(folder / n) for n in names):
+            return names
+        number += 1
 
 
 def recalculate(paths: list[str], output: str | None = None, workers: int | None = None,
@@ -126,4 +144,12 @@ def recalculate(paths: list[str], output: str | None = None, workers: int | None
         raise
     rows = [o.row for o in outcomes]
     amber, red = summary.alert_thresholds()
-    return BatchResult(outcomes, folder, report.write_xlsx(rows, folder, amber, red), report.write_csv(rows, folder))
+    xlsx_name, csv_name = report_names(folder, jobs)
+    try:
+        written = (report.write_xlsx(rows, folder, amber, red, xlsx_name), report.write_csv(rows, folder, csv_name))
+    except OSError as error:  # disk full, folder removed meanwhile…
+        copies = sum(1 for o in outcomes if o.target)
+        raise XlaeError(f"--sortie : écriture du rapport impossible dans « {folder} » ({os_reason(error)}) ; "
+                        f"{copies} copie(s) recalculée(s) déjà écrite(s) dans ce dossier, aucun rapport "
+                        "incomplet n'a été laissé. Libérez de la place puis relancez.", "--sortie") from None
+    return BatchResult(outcomes, folder, *written)

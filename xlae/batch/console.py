@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from .batch import BatchResult
-from .report import terminal_table
+from .report import REPORT_CSV, terminal_table
 
 
 def print_result(result: BatchResult, out: TextIO | None = None, err: TextIO | None = None) -> None:
@@ -21,5 +22,9 @@ def print_result(result: BatchResult, out: TextIO | None = None, err: TextIO | N
     print(f"{done} classeur{plural} recalculé{plural}" + (f", {len(failed)} en échec" if failed else "")
           + f". Copies et rapport dans : {result.folder}", file=out)
     print(f"Rapport : {result.report_xlsx.name}, {result.report_csv.name}", file=out)
+    renamed = [Path(o.target).name for o in result.outcomes if o.target and Path(o.target).name != Path(o.source).name]
+    if renamed or result.report_csv.name != REPORT_CSV:
+        print("Des fichiers de ces noms étaient déjà dans le dossier : ils sont gardés tels quels, les nouveaux "
+              f"portent un numéro ({', '.join((renamed + [result.report_csv.name])[:4])}…).", file=out)
     for outcome in failed:
         print(f"Échec : {outcome.source} — {outcome.error}", file=err)

@@ -7,6 +7,7 @@ zip, encrypted, an old ``.xls``, a sheet missing — instead of a traceback.
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 import zlib
@@ -29,6 +30,11 @@ _MISSING_MEMBER = re.compile(r"no item named '([^']+)'")
 # Remedy shared by every "damaged file" reason (the library's own English text is not shown).
 DAMAGED_ADVICE = ("ouvrez-le dans Excel ou LibreOffice et enregistrez-le de nouveau, ou reprenez une "
                   "sauvegarde")
+# What a workbook may inflate to (zip directory sizes): one part holds a full Excel sheet of
+# the ledger (1 048 576 rows take about 400 MiB), the whole workbook twice that.
+MAX_PART_BYTES = 512 << 20
+MAX_TOTAL_BYTES = 1 << 30
+MAX_MEMBERS = 10_000
 REQUIRED_SHEETS = (layout.SHEET_PARAMETRES, layout.SHEET_RECETTES, layout.SHEET_ACHATS, layout.SHEET_SYNTHESE)
 
 
@@ -46,16 +52,28 @@ class Ledgers:
 
 
 def check_signature(path: Path) -> None:
-    """Refuse, with the reason, anything that is not an xlsx zip."""
+    """Refuse, with the reason, anything that is not an xlsx zip (a FIFO is refused, never waited on)."""
+    from ..errors import os_reason
+    from ..files import kind_reason, not_regular_reason
+
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(65536)
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise UnreadableWorkbook("fichier introuvable.") from None
+        raise UnreadableWorkbook(f"{not_regular_reason(path) or 'fichier introuvable'}.") from None
     except IsADirectoryError:
         raise UnreadableWorkbook("c'est un dossier, pas un classeur.") from None
     except OSError as error:
-        raise UnreadableWorkbook(f"lecture impossible ({error.strerror or error}).") from None
+        raise UnreadableWorkbook(f"lecture impossible ({os_reason(error)}).") from None
+    try:
+        reason = kind_reason(os.fstat(handle))
+        if reason:
+            raise UnreadableWorkbook(f"{reason}.")
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            head = stream.read(65536)
+    except OSError as error:
+        raise UnreadableWorkbook(f"lecture impossible ({os_reason(error)}).") from None
+    finally:
+        os.close(handle)
     if not head:
         raise UnreadableWorkbook("fichier vide (0 octet).")
     if head.startswith(CFB_MAGIC):
@@ -69,6 +87,34 @@ def check_signature(path: Path) -> None:
                                  "format).")
 
 
+def check_sizes(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose parts would inflate beyond the limits, from the zip directory alone.
+
+    Why: a 3 MB « zip bomb » whose sheet inflates to 3 GiB would be read to the
+    end (gigabytes of memory). The sizes declared in the zip directory bound what
+    the readers inflate: zipfile stops at the declared size and calamine refuses
+    a part larger than declared, so checking them before reading is enough.
+    """
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise UnreadableWorkbook(f"archive de {len(members)} parties (au plus {MAX_MEMBERS} dans un classeur "
+                                 "lisible par xlae) : ce n'est pas un classeur ordinaire.")
+    total = 0
+    for info in members:
+        total += info.file_size
+        if info.file_size > MAX_PART_BYTES:
+            raise UnreadableWorkbook(f"la partie « {info.filename} » se décompresse en {_mib(info.file_size)} "
+                                     f"(au plus {_mib(MAX_PART_BYTES)} par partie, de quoi tenir une feuille "
+                                     "d'Excel entièrement remplie) : classeur refusé avant lecture.")
+    if total > MAX_TOTAL_BYTES:
+        raise UnreadableWorkbook(f"le classeur se décompresse en {_mib(total)} (au plus "
+                                 f"{_mib(MAX_TOTAL_BYTES)}) : classeur refusé avant lecture.")
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} Mio".replace(",", "\u202f")
+
+
 def open_archive(path: Path) -> zipfile.ZipFile:
     """The xlsx zip, after the signature check; French reason if it is damaged."""
     check_signature(path)
@@ -77,6 +123,11 @@ def open_archive(path: Path) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise UnreadableWorkbook("archive .xlsx corrompue (tronquée ou endommagée : copie ou téléchargement interrompu ?) : "
                                  f"{DAMAGED_ADVICE}.") from None
+    try:
+        check_sizes(archive)
+    except UnreadableWorkbook:
+        archive.close()
+        raise
     names = set(archive.namelist())
     if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
         archive.close()

@@ -89,13 +89,14 @@ def csv_text(rows: Iterable[ReportRow]) -> str:
     return buffer.getvalue()
 
 
-def write_csv(rows: list[ReportRow], folder: Path) -> Path:
-    target = folder / REPORT_CSV
-    write_bytes(target, ("\ufeff" + csv_text(rows)).encode("utf-8"))
+def write_csv(rows: list[ReportRow], folder: Path, name: str = REPORT_CSV) -> Path:
+    """The CSV report; an existing file of that name is never replaced (``FileExistsError``)."""
+    target = folder / name
+    write_bytes(target, ("\ufeff" + csv_text(rows)).encode("utf-8"), replace=False)
     return target
 
 
-def write_xlsx(rows: list[ReportRow], folder: Path, amber: float, red: float) -> Path:
+def write_xlsx(rows: list[ReportRow], folder: Path, amber: float, red: float, name: str = REPORT_XLSX) -> Path:
     """One row per workbook, frozen header, filters, ceiling use coloured amber then red."""
     from openpyxl import Workbook
     from openpyxl.formatting.rule import CellIsRule
@@ -136,8 +137,8 @@ def write_xlsx(rows: list[ReportRow], folder: Path, amber: float, red: float) ->
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(KEYS))}{max(last, 1)}"
     buffer = io.BytesIO()
     book.save(buffer)
-    target = folder / REPORT_XLSX
-    write_bytes(target, buffer.getvalue())
+    target = folder / name
+    write_bytes(target, buffer.getvalue(), replace=False)
     return target
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import XlaeError
+from ..errors import XlaeError, os_reason
 from ..template import layout
 from ..template.coverage import covered_rows
 from . import reader, summary, writer, xlsx
@@ -63,12 +63,13 @@ def recalculate(job: Job) -> Outcome:
             ledgers = reader.read_ledgers(source, package)
             rows = covered_rows(formulas)
             changed = summary.differences(formulas, rows)
+            replaced, _ = summary.customisation(formulas, rows)
             outcome.customised = changed
             engine = job.engine
             if engine == "auto":
                 engine = "formules" if changed else "python"
             if engine == "python" and changed:
-                raise XlaeError(f"synthèse personnalisée (formules modifiées : {_refs(changed)}) : le moteur "
+                raise XlaeError(f"synthèse personnalisée (formules modifiées : {summary.refs_text(changed)}) : le moteur "
                                 "rapide ne la connaît pas ; relancez avec --moteur auto ou formules.")
             outcome.engine = engine
             if engine == "python":
@@ -81,16 +82,19 @@ def recalculate(job: Job) -> Outcome:
         outcome.values = values
         outcome.target = str(target)
         outcome.row = summary.report_row(source.name, ledgers, values, job.today)
-        beyond = summary.rows_beyond_template(ledgers, rows)
-        problems = summary.summary_problems(ledgers, values)
-        if beyond or problems:
-            outcome.error = f"copie écrite, mais {' ; '.join(p.rstrip('.') for p in (beyond, problems) if p)}."
+        notes = (summary.replaced_note(replaced), summary.rows_beyond_template(ledgers, rows),
+                 summary.ledger_problems(ledgers), summary.summary_problems(ledgers, values))
+        if any(notes):
+            outcome.error = f"copie écrite, mais {' ; '.join(p.rstrip('.') for p in notes if p)}."
     except XlaeError as error:
         outcome.error = str(error)
+    except FileExistsError as error:
+        outcome.error = (f"un fichier {target.name} est apparu dans le dossier de sortie pendant le calcul ; "
+                         "il n'a pas été remplacé, relancez.")
     except PermissionError as error:
-        outcome.error = f"écriture impossible ({error.strerror} : {error.filename})."
+        outcome.error = f"écriture impossible ({os_reason(error)} : {error.filename})."
     except OSError as error:
-        outcome.error = f"erreur d'entrée-sortie ({error.strerror or error})."
+        outcome.error = f"erreur d'entrée-sortie ({os_reason(error)})."
     except MemoryError:
         outcome.error = "mémoire insuffisante pour ce classeur."
     except Exception as error:  # a bug of xlae: report it on this row, keep the batch going
@@ -102,11 +106,6 @@ def recalculate(job: Job) -> Outcome:
     outcome.row.erreur = outcome.error
     outcome.seconds = time.perf_counter() - started
     return outcome
-
-
-def _refs(refs: list[str], limit: int = 6) -> str:
-    shown = ", ".join(refs[:limit])
-    return shown + (f" et {len(refs) - limit} autre(s)" if len(refs) > limit else "")
 
 
 def _init_worker(rates_path: str | None) -> None:

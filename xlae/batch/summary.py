@@ -10,6 +10,7 @@ formula engine instead.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +51,28 @@ def differences(found: dict[str, str], rows: int | None = None) -> list[str]:
     changed = [ref for ref, formula in expected.items() if normalise(found.get(ref, "")) != formula]
     changed += [ref for ref in found if ref not in expected]
     return sorted(set(changed), key=_ref_order)
+
+
+def customisation(found: dict[str, str], rows: int | None = None) -> tuple[list[str], list[str]]:
+    """(refs whose standard formula was replaced by a value or cleared, refs whose formula was changed)."""
+    expected = standard_formulas(rows)
+    replaced = sorted((ref for ref in expected if ref not in found), key=_ref_order)
+    modified = [ref for ref in differences(found, rows) if ref in found]
+    return replaced, modified
+
+
+def replaced_note(replaced: list[str]) -> str | None:
+    """French warning for a Synthèse whose formulas were overwritten with numbers (its figures may be false)."""
+    if not replaced:
+        return None
+    return (f"Synthèse personnalisée : {len(replaced)} formule(s) remplacée(s) par une valeur ou effacée(s) "
+            f"({refs_text(replaced)}) ; ces cellules ne se calculent plus à partir des livres et leurs chiffres "
+            "peuvent être faux : recréez le classeur avec « xlae modele » et recopiez-y vos lignes")
+
+
+def refs_text(refs: list[str], limit: int = 6) -> str:
+    shown = ", ".join(refs[:limit])
+    return shown + (f" et {len(refs) - limit} autre(s)" if len(refs) > limit else "")
 
 
 def _ref_order(ref: str) -> tuple[int, str]:
@@ -184,6 +207,48 @@ def rows_beyond_template(ledgers: Ledgers, rows: int | None = None) -> str | Non
     return f"{' et '.join(notes)} : {coverage.uncovered_advice(rows, coverage.rows_needed(lowest))}."
 
 
+def ledger_problems(ledgers: Ledgers, limit: int = 3) -> str | None:
+    """French warning for ledger cells the Synthèse takes as numbers but counts in no year, or not to the cent.
+
+    Why: a date serial outside Excel's calendar (3 000 000, a NaN that calamine
+    reads as 30/12/1899) passes ISNUMBER, so the Synthèse neither counts the row
+    in any year nor lists it as invalid; an amount of 1e30 is summed but cannot
+    be held to the cent. Neither may pass silently.
+    """
+    from .. import coerce
+    from ..format import euros
+    from ..rules.money import EXACT_LIMIT, exceeds_exact_limit, to_decimal
+    from ..template import layout
+
+    found: list[str] = []
+    for sheet, frame in ((layout.SHEET_RECETTES, ledgers.recettes), (layout.SHEET_ACHATS, ledgers.achats)):
+        columns = {c.key: c.letter for c in (layout.RECETTES_COLUMNS if sheet == layout.SHEET_RECETTES
+                                               else layout.ACHATS_COLUMNS)}
+        for row, date, amount in zip(frame["row"], frame["date"], frame["montant"]):
+            where = f"{sheet}!{columns['date']}{row}"
+            if isinstance(date, dt.datetime):
+                date = date.date()
+            if isinstance(date, dt.date) and date < coerce.EXCEL_EPOCH + dt.timedelta(days=1):
+                found.append(f"{where} : date {date:%d/%m/%Y} avant le 01/01/1900 (valeur illisible ?), comptée "
+                             "dans aucune année")
+            elif isinstance(date, (int, float)) and not isinstance(date, bool) and not (
+                    math.isfinite(date) and 1 <= date <= coerce.MAX_SERIAL):
+                found.append(f"{where} : date {_number_text(date)} hors du calendrier d'Excel (numéro de série de 1 à "
+                             f"{coerce.MAX_SERIAL}), comptée dans aucune année")
+            if isinstance(amount, (int, float)) and not isinstance(amount, bool) and (
+                    not math.isfinite(amount) or exceeds_exact_limit(to_decimal(float(amount)))):
+                found.append(f"{sheet}!{columns['montant']}{row} : montant {_number_text(amount)} trop grand ou "
+                             f"illisible (au-delà de {euros(EXACT_LIMIT, 0)} un tableur ne garde pas les centimes)")
+    if not found:
+        return None
+    more = f" et {len(found) - limit} autre(s)" if len(found) > limit else ""
+    return f"{len(found)} cellule(s) des livres à corriger : {' ; '.join(found[:limit])}{more} (xlae verifier)"
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if math.isfinite(value) and value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
 def summary_problems(ledgers: Ledgers, values: dict[str, Any]) -> str | None:
     """French warning when the recalculated summary is incomplete or silently ignores a parameter.
 
@@ -195,10 +260,17 @@ def summary_problems(ledgers: Ledgers, values: dict[str, Any]) -> str | None:
     from ..format import euros
     from ..template import layout
 
+    from ..rules.vocabulary import parse_activite
+
     notes = []
     activite = ledgers.parametres.get("activite")
     previous = ledgers.parametres.get("ca_annee_precedente")
     cell = layout.PARAMETER_CELLS["activite"]
+    if activite is not None:  # the same reading as xlae verifier (empty: the Synthèse shows its own errors)
+        try:
+            parse_activite(activite, f"{layout.SHEET_PARAMETRES}!{cell} (activite)")
+        except XlaeError as error:
+            notes.append(f"{str(error).rstrip('.')} (xlae verifier le signale aussi)")
     if (isinstance(previous, (int, float)) and not isinstance(previous, bool)
             and str(activite or "").strip().lower() not in layout.CATEGORIES):
         notes.append(f"{layout.SHEET_PARAMETRES}!{cell} (activite) : {f'« {_text(activite)} »' if activite is not None else 'vide'} n'est pas une des "

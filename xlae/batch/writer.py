@@ -63,9 +63,9 @@ def changed_members(archive: zipfile.ZipFile, package: xlsx.Package,
 
 def write_copy(archive: zipfile.ZipFile, package: xlsx.Package, values: Mapping[str, Any],
                source: Path, target: Path) -> None:
-    """The computed copy at ``target``, atomically; refuses to write over ``source``."""
+    """The computed copy at ``target``, atomically; never over ``source`` nor any existing file."""
     if target.exists() and source.exists() and os.path.samefile(source, target):
         raise ValueError(f"la copie {target} serait écrite sur son classeur d'origine")
     changes = changed_members(archive, package, values)
-    with atomic_path(target, suffix=".xlsx.tmp") as temporary, open(temporary, "wb") as stream:
+    with atomic_path(target, suffix=".xlsx.tmp", replace=False) as temporary, open(temporary, "wb") as stream:
         xlsx.copy_with_changes(archive, stream, changes)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import shutil
 import stat
 from decimal import Decimal
 
-from ..errors import XlaeError
+from ..atomic import copy_file
+from ..errors import XlaeError, os_reason
 from ..format import day, euros
 from ..ledger import closing
 from ..ledger.checks import check_book
 from ..ledger.periods import parse_period
-from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely
+from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely, writing
 from ..template import layout
 
 
@@ -42,13 +42,22 @@ def run(args: argparse.Namespace, today: dt.date | None = None, now: dt.datetime
     if period.fin >= today:
         raise XlaeError(f"--periode : {period.label} n'est pas terminée (elle finit le {day(period.fin)}) ; "
                         "on ne clôture qu'une période passée.", "--periode")
-    book = open_book(args.classeur, write=True)
+    with writing(args.classeur, "xlae cloturer") as path:  # one writer at a time, from reading to saving
+        return _close(period, path, today, now)
+
+
+def _close(period, path, today: dt.date, now: dt.datetime) -> int:
+    book = open_book(path, write=True)
     closures, problems = closing.read_closures(book)
     closing.require_readable(problems, book)
     done = next((c for c in closures if c.periode == period.code), None)
     if done is not None:
+        missing = ""
+        if done.archive and not os.path.lexists(book.path.with_name(done.archive)):
+            missing = (f" ; sa copie d'archive {done.archive} n'est pas dans le dossier (déplacée, ou la clôture "
+                       "a été interrompue) : si vous ne l'avez pas, gardez une copie du classeur")
         raise XlaeError(f"--periode : {period.code} est déjà clôturée (le {closing.stamp_day(done.cloturee_le)}) ; "
-                        "rien n'a été modifié.", "--periode")
+                        f"rien n'a été modifié{missing}.", "--periode")
     rows = closing.rows_in(book, period.debut, period.fin)
     blocking = [f for f in check_book(book, today)
                 if f.sheet in (layout.SHEET_RECETTES, layout.SHEET_ACHATS)
@@ -58,20 +67,19 @@ def run(args: argparse.Namespace, today: dt.date | None = None, now: dt.datetime
         raise XlaeError(f"{len(blocking)} anomalie(s) sur des lignes de {period.label} : corrigez-les avant "
                         f"de clôturer (xlae verifier) — {listed}", "classeur")
     archive = archive_name(book.path, period.code)
-    if archive.exists():
+    if os.path.lexists(archive):
         raise XlaeError(f"la copie d'archive {archive.name} existe déjà ; déplacez-la avant de clôturer "
                         "de nouveau.", "classeur")
     refuse_if_open_in_excel(book.path)
     records = closing.closure_rows(period.code, period.debut, period.fin, rows, archive.name, now)
     closing.append_closure(book, records)
     backup = save_safely(book)
-    try:
-        shutil.copy2(book.path, archive)
-        os.chmod(archive, stat.S_IREAD | stat.S_IRGRP | stat.S_IROTH)
+    try:  # temporary file, fsync, then the name: never a truncated archive, never over another file
+        copy_file(book.path, archive, mode=stat.S_IREAD | stat.S_IRGRP | stat.S_IROTH)
     except OSError as error:
         raise XlaeError(f"la clôture est enregistrée dans {book.path.name}, mais la copie d'archive "
-                        f"{archive.name} n'a pas pu être créée ({error}) ; copiez le classeur vous-même.",
-                        "classeur") from None
+                        f"{archive.name} n'a pas pu être créée ({os_reason(error)}) ; copiez le classeur "
+                        "vous-même.", "classeur") from None
     receipts = sum(1 for r in rows if r.sheet == layout.SHEET_RECETTES)
     print(f"Période {period.code} ({period.label}, du {day(period.debut)} au {day(period.fin)}) clôturée : "
           f"{receipts} recette(s), {len(rows) - receipts} achat(s), total encaissé {euros(Decimal(records[0][8]))}.")

@@ -13,7 +13,7 @@ from ..ledger import importing
 from ..ledger.closing import read_closures
 from ..ledger.regles import read_rules
 from ..ledger.statement import read_statement
-from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely
+from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely, writing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,8 +39,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
+    if not args.appliquer:
+        return _run(args, args.classeur, today)
+    with writing(args.classeur, "xlae importer --appliquer") as path:  # one writer at a time
+        return _run(args, path, today)
+
+
+def _run(args: argparse.Namespace, path, today: dt.date | None) -> int:
     today = today or dt.date.today()
-    book = open_book(args.classeur, write=args.appliquer)
+    book = open_book(path, write=args.appliquer)
     raw, where = book.parameter("activite")
     default_categorie = parse_activite(raw, f"{where} (activite)").value
     closures, _ = read_closures(book)

@@ -17,7 +17,7 @@ from ..errors import XlaeError
 from ..format import day, euros, percent
 from ..rates import Rate, get_rates
 from ..rules import abattement, contributions, cotisations, plafond, tva
-from ..rules.money import ZERO, cents
+from ..rules.money import EXACT_LIMIT, ZERO, cents, exceeds_exact_limit
 from ..rules.vocabulary import Nature, parse_activite, parse_nature, parse_zone
 
 
@@ -47,13 +47,17 @@ def simulate(args: argparse.Namespace) -> list[str]:
     """The report lines (kept separate from printing, for tests)."""
     rates = get_rates()
     activite = parse_activite(args.activite)
-    ca = coerce.to_amount(args.ca, "--ca")
+    ca = _amount(args.ca, "--ca")
     year = coerce.to_covered_year(args.annee, "--annee")
+    if year >= dt.MAXYEAR:  # the CA of a year is judged with the next year's ceiling
+        raise XlaeError(f"--annee : {year} refusée : le CA {year} se juge avec le plafond de {year + 1}, après "
+                        f"le 31/12/{dt.MAXYEAR}, dernier jour que connaissent Excel et xlae ; au plus "
+                        f"{dt.MAXYEAR - 1}.", "--annee")
     start = coerce.to_date(args.date_creation, "--date-creation", default_today=False)
     nature = parse_nature(args.nature, activite)
     zone = parse_zone(args.zone)
     dept = contributions.parse_departement(args.departement)
-    previous = None if args.ca_precedent is None else coerce.to_amount(args.ca_precedent, "--ca-precedent")
+    previous = None if args.ca_precedent is None else _amount(args.ca_precedent, "--ca-precedent")
     if args.acre and start is None:
         raise XlaeError("--acre : indiquez aussi --date-creation (l'ACRE dépend de la date de création).",
                         "--date-creation")
@@ -153,6 +157,15 @@ def simulate(args: argparse.Namespace) -> list[str]:
     if any(r.statut == "UNCERTAIN" for r in used.values()):
         lines.append("Les valeurs marquées « incertain » sont discutées dans le README (points contestés).")
     return lines
+
+
+def _amount(text: str, argument: str):
+    """A CA from the command line, refused beyond what can be computed to the cent."""
+    amount = coerce.to_amount(text, argument)
+    if exceeds_exact_limit(amount):
+        raise XlaeError(f"{argument} : {text} refusé : au-delà de {euros(EXACT_LIMIT, 0)}, un montant ne se "
+                        "calcule plus au centime près (un tableur n'en garde pas les centimes).", argument)
+    return amount
 
 
 def _months(year: int, start: dt.date | None) -> list[dt.date]:

@@ -14,7 +14,8 @@ from typing import Any
 
 from .. import coerce
 from ..errors import XlaeError, show
-from ..rules.money import to_decimal
+from ..format import euros
+from ..rules.money import EXACT_LIMIT, exceeds_exact_limit, to_decimal
 from ..rules.vocabulary import normalize
 from ..template import layout
 
@@ -60,6 +61,9 @@ def cell_amount(value: Any) -> tuple[Decimal | None, str | None]:
         if isinstance(value, float) and not math.isfinite(value):
             return None, "montant non numérique"
         amount = to_decimal(value)
+        if exceeds_exact_limit(amount):
+            return None, (f"montant {show(value)} trop grand : au-delà de {euros(EXACT_LIMIT, 0)}, un tableur "
+                          "ne garde plus les centimes ; vérifiez la saisie")
         if amount <= 0:
             return None, f"montant {show(value)} : un montant encaissé ou payé est strictement positif"
         if amount != amount.quantize(Decimal("0.01")):

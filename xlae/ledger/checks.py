@@ -21,7 +21,8 @@ from .cells import cell_amount, cell_categorie, cell_date, cell_mode, cell_text
 from .params import Parameters, read_parameters
 from .workbook import LEDGERS, Book, LedgerRow
 
-SHEET_ORDER = (layout.SHEET_PARAMETRES, layout.SHEET_RECETTES, layout.SHEET_ACHATS, layout.SHEET_CLOTURES)
+SHEET_ORDER = (layout.SHEET_PARAMETRES, layout.SHEET_RECETTES, layout.SHEET_ACHATS, layout.SHEET_SYNTHESE,
+               layout.SHEET_CLOTURES)
 # A numbering series is checked for gaps only when few numbers are missing (else it is not a series).
 MAX_GAP = 20
 _SERIES = re.compile(r"^(?P<prefix>[A-Za-z]*[-_/ ]?(?:\d{4}[-_/ ])?)(?P<number>\d+)$")
@@ -71,8 +72,10 @@ def check_book(book: Book, today: dt.date | None = None) -> list[Finding]:
     achats = book.rows(layout.SHEET_ACHATS)
     findings += check_ledger(layout.SHEET_ACHATS, achats, params, today)
     findings += check_purchases_register(book, params, recettes, achats)
-    findings += check_coverage(coverage.workbook_covered_rows(book.wb), {layout.SHEET_RECETTES: recettes,
-                                                                          layout.SHEET_ACHATS: achats})
+    formulas = coverage.summary_formulas(book.wb)
+    rows = None if formulas is None else coverage.covered_rows(formulas)
+    findings += check_coverage(rows, {layout.SHEET_RECETTES: recettes, layout.SHEET_ACHATS: achats})
+    findings += check_summary(formulas, rows)
     findings += check_closures(book)
     return sorted(findings, key=Finding.sort_key)
 
@@ -181,6 +184,32 @@ def check_coverage(rows: int | None, ledgers: dict[str, list[LedgerRow]]) -> lis
     return [Finding(sheet, numbers[0], _letter(sheet, "date"),
                     f"{len(numbers)} ligne(s) au-delà de la ligne {last} (lignes {_ranges(numbers)}) : {advice}")
             for sheet, numbers in below.items() if numbers]
+
+
+def check_summary(formulas: dict[str, str] | None, rows: int | None) -> list[Finding]:
+    """A Synthèse whose formulas were overwritten with numbers, or changed, is reported as customised.
+
+    Why: its figures no longer come from the books (CA 0 €, contradictory
+    totals) while every ledger check passes.
+    """
+    if formulas is None:
+        return []
+    from ..batch.summary import customisation, refs_text, replaced_note
+
+    replaced, modified = customisation(formulas, rows)
+    found = []
+    if replaced:
+        found.append(_summary_finding(replaced[0], replaced_note(replaced).removeprefix("Synthèse ")))
+    if modified:
+        found.append(_summary_finding(modified[0], f"personnalisée : {len(modified)} formule(s) différente(s) du "
+                                      f"modèle ({refs_text(modified)}) ; xlae recalculer l'évalue avec le moteur "
+                                      "« formules », vérifiez ses chiffres"))
+    return found
+
+
+def _summary_finding(ref: str, message: str) -> Finding:
+    match = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    return Finding(layout.SHEET_SYNTHESE, int(match.group(2)) if match else None, None, message)
 
 
 def check_numbering(rows: list[LedgerRow]) -> list[Finding]:

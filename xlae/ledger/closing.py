@@ -87,9 +87,9 @@ def read_closures(book: Book) -> tuple[list[Closure], list[str]]:
         return [], []
     closures: dict[str, Closure] = {}
     problems: list[str] = []
-    ws = book.wb[layout.SHEET_CLOTURES]
-    for number, cells in enumerate(ws.iter_rows(min_row=layout.FIRST_DATA_ROW, max_col=len(layout.CLOTURES_COLUMNS),
-                                                values_only=True), start=layout.FIRST_DATA_ROW):
+    for number, cells in enumerate(book.iter_values(layout.SHEET_CLOTURES, min_row=layout.FIRST_DATA_ROW,
+                                                    max_col=len(layout.CLOTURES_COLUMNS)),
+                                   start=layout.FIRST_DATA_ROW):
         cells = tuple(cells) + (None,) * (len(layout.CLOTURES_COLUMNS) - len(cells))
         values = dict(zip((c.key for c in layout.CLOTURES_COLUMNS), cells))
         if all(v is None for v in values.values()):

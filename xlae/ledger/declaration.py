@@ -21,6 +21,7 @@ from ..errors import XlaeError
 from ..format import day, euros, percent
 from ..rules import contributions, cotisations, echeance
 from ..rules.money import ZERO, cents
+from ..rules.periods import CALENDAR
 from ..rules.vocabulary import Activite, Periodicite
 from ..template import layout
 from . import closing
@@ -96,7 +97,14 @@ def compute(book: Book, periode: str) -> Declaration:
         raise XlaeError(f"--periode : {period.label} précède la date de création ({day(creation)}, "
                         "Paramètres) ; aucune déclaration n'est due.", "--periode")
     on = max(period.debut, creation) if creation else period.debut
-    decl = echeance.declaration(on, params.periodicite, creation)
+    try:
+        decl = echeance.declaration(on, params.periodicite, creation)
+    except XlaeError as error:
+        if error.argument != CALENDAR:
+            raise
+        raise XlaeError(f"--periode : {period.label} : sa date limite de déclaration tombe après le 31/12/9999, "
+                        "dernier jour que connaissent Excel et xlae ; indiquez une période antérieure.",
+                        "--periode") from None
     notes = []
     if decl.premiere and (decl.debut, decl.fin) != (period.debut, period.fin):
         notes.append(f"Première déclaration : elle couvre toute la période du {day(decl.debut)} (création) "

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import stat
+import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from ..atomic import atomic_path
-from ..errors import XlaeError
+from ..atomic import atomic_path, copy_file
+from ..errors import XlaeError, os_reason
+from ..files import writable_target
+from ..lock import workbook_lock
 from ..rules.vocabulary import normalize
 from ..template import layout
 from ..template.layout import Column
@@ -87,14 +90,28 @@ class Book:
         found: list[LedgerRow] = []
         last = 0
         ws = self.wb[sheet]
-        for number, cells in enumerate(ws.iter_rows(min_row=layout.FIRST_DATA_ROW, max_col=width,
-                                                    values_only=True), start=layout.FIRST_DATA_ROW):
-            cells = tuple(cells) + (None,) * (width - len(cells))
-            row = LedgerRow(sheet, number, {c.key: cells[column_index(c.letter) - 1] for c in columns})
-            found.append(row)
-            if not row.empty:
-                last = len(found)
+        number = layout.FIRST_DATA_ROW
+        try:
+            for number, cells in enumerate(ws.iter_rows(min_row=layout.FIRST_DATA_ROW, max_col=width,
+                                                        values_only=True), start=layout.FIRST_DATA_ROW):
+                cells = tuple(cells) + (None,) * (width - len(cells))
+                row = LedgerRow(sheet, number, {c.key: cells[column_index(c.letter) - 1] for c in columns})
+                found.append(row)
+                if not row.empty:
+                    last = len(found)
+        except Exception:  # openpyxl reads lazily: a damaged sheet fails here (ParseError, int('NaN')…)
+            raise damaged(self.path, sheet, len(found) + layout.FIRST_DATA_ROW) from None
         return found[:last]
+
+    def iter_values(self, sheet: str, **bounds: Any) -> list[tuple[Any, ...]]:
+        """``ws.iter_rows(values_only=True)`` of any sheet, a damaged sheet giving a French error."""
+        rows: list[tuple[Any, ...]] = []
+        try:
+            for cells in self.wb[sheet].iter_rows(values_only=True, **bounds):
+                rows.append(tuple(cells))
+        except Exception:
+            raise damaged(self.path, sheet, bounds.get("min_row", 1) + len(rows)) from None
+        return rows
 
     def parameter_cell(self, name: str) -> tuple[str, str] | None:
         """(sheet, coordinate) of a named parameter cell, or None when the name is missing."""
@@ -117,7 +134,11 @@ class Book:
         if where is None or where[0] not in self.wb.sheetnames:
             raise not_template(self.path, f"le nom défini « {name} » (cellule de paramètre) est absent")
         sheet, coord = where
-        return self.wb[sheet][coord].value, f"{sheet}!{coord}"
+        try:
+            value = self.wb[sheet][coord].value
+        except Exception:  # read-only openpyxl parses the sheet here: a damaged one fails in English
+            raise damaged(self.path, sheet, None) from None
+        return value, f"{sheet}!{coord}"
 
 
 def column_index(letter: str) -> int:
@@ -134,27 +155,54 @@ def not_template(path: Path, why: str) -> XlaeError:
 
 
 def open_book(path: str | os.PathLike[str], write: bool = False) -> Book:
-    """Open and check a template workbook; ``write`` loads it fully (for saving), else read-only."""
+    """Open and check a template workbook; ``write`` loads it fully (for saving), else read-only.
+
+    Only a regular file is read (a FIFO would block), after its zip directory
+    passed the size limits (``check_sizes``); a damaged sheet gives a French
+    error naming the sheet, now or when its rows are read.
+    """
     path = Path(path)
-    if not path.exists():
+    from ..batch.reader import DAMAGED_ADVICE, UnreadableWorkbook, check_signature, check_sizes
+    from ..files import not_regular_reason
+
+    reason = not_regular_reason(path)
+    if reason == "fichier introuvable":
         raise XlaeError(f"classeur : le fichier {path} n'existe pas.", "classeur")
+    if reason:
+        raise XlaeError(f"classeur : {path} : {reason}.", "classeur")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise XlaeError(f"classeur : {path.name} n'est pas un classeur .xlsx (ni .xlsm).", "classeur")
-    from ..batch.reader import DAMAGED_ADVICE, UnreadableWorkbook, check_signature
-
-    try:  # empty file, password-protected (CFB), old .xls renamed, not a zip: the batch's French reasons
+    try:  # empty file, password-protected (CFB), old .xls renamed, not a zip, zip bomb: the batch's reasons
         check_signature(path)
+        with zipfile.ZipFile(path) as archive:
+            check_sizes(archive)
     except UnreadableWorkbook as error:
         raise XlaeError(f"classeur : {path.name} : {error}", "classeur") from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise damaged(path, None, None) from None
     try:
         wb = load_workbook(path, read_only=not write, data_only=False,
                            keep_vba=path.suffix.lower() == ".xlsm")
     except Exception:  # any unreadable file (zip, XML…) is a user error here; the library's text is English
-        raise XlaeError(f"classeur : {path.name} n'est pas un classeur Excel lisible (archive ou contenu XML "
-                        f"endommagé) : {DAMAGED_ADVICE}.", "classeur") from None
+        raise damaged(path, None, None) from None
     book = Book(path, wb)
-    check_template(book)
+    try:
+        check_template(book)
+    except BaseException:
+        book.close()
+        raise
     return book
+
+
+def damaged(path: Path, sheet: str | None, row: int | None) -> XlaeError:
+    """French error for a part openpyxl cannot read (mismatched XML tag, impossible cell value…)."""
+    from ..batch.reader import DAMAGED_ADVICE
+
+    where = ""
+    if sheet:
+        where = f", feuille {sheet}" + (f" (vers la ligne {row})" if row else "")
+    return XlaeError(f"classeur : {path.name} n'est pas un classeur Excel lisible{where} (archive ou contenu "
+                     f"XML endommagé) : {DAMAGED_ADVICE}.", "classeur")
 
 
 def check_template(book: Book) -> None:
@@ -165,10 +213,9 @@ def check_template(book: Book) -> None:
     for sheet, columns in LEDGERS.items():
         if not book.has(sheet):
             continue
-        ws = book.wb[sheet]
         width = max(column_index(c.letter) for c in columns)
-        header = next(ws.iter_rows(min_row=layout.HEADER_ROW, max_row=layout.HEADER_ROW, max_col=width,
-                                   values_only=True), ())
+        header = next(iter(book.iter_values(sheet, min_row=layout.HEADER_ROW, max_row=layout.HEADER_ROW,
+                                            max_col=width)), ())
         header = tuple(header) + (None,) * (width - len(header))
         for col in columns:
             found = header[column_index(col.letter) - 1]
@@ -192,25 +239,53 @@ def backup_name(path: Path, now: dt.datetime | None = None) -> Path:
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     candidate = path.with_name(f"{path.stem}.sauvegarde-{stamp}{path.suffix}")
     counter = 2
-    while candidate.exists():
+    while os.path.lexists(candidate):
         candidate = path.with_name(f"{path.stem}.sauvegarde-{stamp}-{counter}{path.suffix}")
         counter += 1
     return candidate
 
 
+@contextmanager
+def writing(path: str | os.PathLike[str], command: str) -> Iterator[Path]:
+    """The real file behind ``path``, locked for ``command`` from before reading until after saving.
+
+    Why: a second writer reading the workbook before the first one saved would
+    write its version over the first one's rows. A symbolic link is followed (its
+    target is the file updated); a read-only or hard-linked file is refused.
+    """
+    if not os.path.lexists(path):
+        yield Path(path)  # open_book says it does not exist
+        return
+    real = writable_target(path)
+    with workbook_lock(real, command):
+        yield real
+
+
 def save_safely(book: Book) -> Path:
-    """Copy the previous version aside, then write to a temporary file and replace atomically."""
+    """Copy the previous version aside, then write to a temporary file and replace atomically.
+
+    Both the backup and the new version go through a temporary file, fsync and a
+    rename: a crash or a full disk never leaves a truncated file under either name.
+    """
     path = book.path
     refuse_if_open_in_excel(path)
-    backup = backup_name(path)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    backup = None
     try:
-        shutil.copy2(path, backup)
-        with atomic_path(path, mode=stat.S_IMODE(path.stat().st_mode)) as temporary:
+        while backup is None:
+            candidate = backup_name(path)
+            try:
+                copy_file(path, candidate)
+                backup = candidate
+            except FileExistsError:  # taken meanwhile: the next name
+                continue
+    except OSError as error:
+        raise XlaeError(f"classeur : impossible d'écrire la sauvegarde dans le dossier de {path.name} "
+                        f"({os_reason(error)}) ; le classeur n'a pas été modifié.", "classeur") from None
+    try:
+        with atomic_path(path, mode=mode) as temporary:
             book.wb.save(temporary)
     except OSError as error:
-        if not backup.exists():
-            raise XlaeError(f"classeur : impossible d'écrire dans le dossier de {path.name} ({error}) ; "
-                            "le classeur n'a pas été modifié.", "classeur") from None
-        raise XlaeError(f"classeur : écriture de {path.name} impossible ({error}) ; le fichier d'origine "
-                        f"est intact, sauvegarde : {backup.name}.", "classeur") from None
+        raise XlaeError(f"classeur : écriture de {path.name} impossible ({os_reason(error)}) ; le fichier "
+                        f"d'origine est intact, sauvegarde : {backup.name}.", "classeur") from None
     return backup

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
+
+from ..errors import XlaeError
+
+CALENDAR = "calendrier"  # argument of the error below: adapters rename it after their own option
+
+
+def in_calendar(year: int) -> int:
+    """``year`` if a date of it exists; else a French error (a due date or ceiling after 31/12/9999)."""
+    if not MINYEAR <= year <= MAXYEAR:
+        raise XlaeError(f"ce calcul demande une date de l'an {year}, hors du calendrier que connaissent Excel "
+                        "et xlae (jusqu'au 31/12/9999)", CALENDAR)
+    return year
 
 
 def month_end(year: int, month: int) -> date:
+    in_calendar(year)
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -32,8 +45,8 @@ def quarter_end(index: int) -> date:
 
 def quarter_start(index: int) -> date:
     year, q = divmod(index, 4)
-    return date(year, q * 3 + 1, 1)
+    return date(in_calendar(year), q * 3 + 1, 1)
 
 
 def first_of_year(year: int) -> date:
-    return date(year, 1, 1)
+    return date(in_calendar(year), 1, 1)

@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
 from ..atomic import write_bytes
-from ..errors import XlaeError
+from ..errors import XlaeError, os_reason
 from ..rates import COLUMNS as RATE_COLUMNS
 from ..rates import get_rates
 from . import layout as L
@@ -323,16 +323,27 @@ def write_new_file(path: str | os.PathLike[str], data: bytes, force: bool = Fals
         # Excel refuses to open an .xlsx written under another extension (.xls, .xlsm, none).
         raise XlaeError(f"--sortie : {str(target)!r} n'a pas l'extension .xlsx ; le classeur est au format "
                         "Excel .xlsx, indiquez un nom qui se termine par .xlsx.", "--sortie")
-    if target.exists() and not force:
+    if os.path.lexists(target) and not force:
         raise XlaeError(f"--sortie : le fichier {str(target)!r} existe déjà ; choisissez un autre nom ou "
                         "ajoutez --force pour le remplacer.", "--sortie")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise XlaeError(f"--sortie : le dossier {str(folder)!r} n'existe pas.", "--sortie")
+    replacing = force and os.path.lexists(target)
+    if replacing:  # --force: the real file behind a link, not read-only, one writer at a time
+        from ..files import writable_target
+
+        target = writable_target(target, "--sortie")
+    from ..lock import workbook_lock
+
     try:
-        write_bytes(target, data)
+        with workbook_lock(target, "xlae modele", "--sortie"):
+            write_bytes(target, data, replace=replacing)
+    except FileExistsError:  # created meanwhile by another program: never replaced without --force
+        raise XlaeError(f"--sortie : le fichier {str(target)!r} vient d'être créé par un autre programme ; "
+                        "rien n'a été remplacé. Choisissez un autre nom ou ajoutez --force.", "--sortie") from None
     except OSError as error:  # no room for the temporary file, disk full, read-only folder…
-        raise XlaeError(f"--sortie : impossible d'écrire dans {str(folder)!r} ({error.strerror or error}).",
+        raise XlaeError(f"--sortie : impossible d'écrire dans {str(folder)!r} ({os_reason(error)}).",
                         "--sortie") from None
     return target
 

@@ -42,15 +42,29 @@ def workbook_covered_rows(wb: Any) -> int | None:
 
     None when the workbook has no Synthèse sheet: then no formula ignores any row.
     """
+    formulas = summary_formulas(wb)
+    return None if formulas is None else covered_rows(formulas)
+
+
+def summary_formulas(wb: Any) -> dict[str, str] | None:
+    """ref -> formula (without « = ») of the Synthèse sheet of an openpyxl workbook; None without one."""
     if layout.SHEET_SYNTHESE not in wb.sheetnames:
         return None
-    formulas = []
-    for cells in wb[layout.SHEET_SYNTHESE].iter_rows(values_only=True):
-        for value in cells:
-            text = getattr(value, "text", value)  # ArrayFormula keeps its formula in .text
-            if isinstance(text, str) and text.startswith("="):
-                formulas.append(text)
-    return covered_rows(formulas)
+    formulas: dict[str, str] = {}
+    try:
+        for cells in wb[layout.SHEET_SYNTHESE].iter_rows():
+            for cell in cells:
+                value = getattr(cell, "value", None)
+                text = getattr(value, "text", value)  # ArrayFormula keeps its formula in .text
+                if isinstance(text, str) and text.startswith("="):
+                    formulas[cell.coordinate] = text[1:]
+    except Exception:  # read lazily: a damaged sheet (mismatched XML tag…) fails here, in English
+        from ..errors import XlaeError
+
+        raise XlaeError(f"classeur : feuille « {layout.SHEET_SYNTHESE} » illisible (contenu XML endommagé) : "
+                        "ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le de nouveau, ou "
+                        "reprenez une sauvegarde.", "classeur") from None
+    return formulas
 
 
 def uncovered_advice(rows: int, needed: int) -> str:
