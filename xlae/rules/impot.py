@@ -68,7 +68,7 @@ def household(parts: Decimal | None, couple: bool | None) -> Household:
     """Check the parts (> 0, in quarter parts, at least the base parts); a couple by default from 2 parts."""
     parts = Decimal(1) if parts is None else parts
     if parts <= 0 or parts % QUARTER:
-        raise invalid("parts", parts, "un nombre de parts positif, par quart de part (1 ; 1,5 ; 2 ; 2,25…)")
+        raise invalid("parts", f"{parts:f}".replace(".", ","), "un nombre de parts positif, par quart de part (1 ; 1,5 ; 2 ; 2,25…)")
     couple = parts >= 2 if couple is None else couple
     found = Household(parts, couple)
     if parts < found.base_parts:
