@@ -34,10 +34,10 @@ def fractions(ca: Mapping[Activite, Decimal]) -> dict[Activite, Decimal]:
 
 
 def abattement(ca: Mapping[Activite, Decimal], annee: int, rates: Rates | None = None,
-               floor: bool = True) -> Decimal:
+               minimum_305: bool = True) -> Decimal:
     """Abattement in € (to the cent) for the CA of each activity of ``annee``.
 
-    ``floor=False`` drops the 305 € minimum: the revenu cotisé that validates
+    ``minimum_305=False`` drops the 305 € minimum: the revenu cotisé that validates
     retirement quarters has none (mon-entreprise ``plancher abattement: non``).
     """
     rates = rates or get_rates()
@@ -45,12 +45,12 @@ def abattement(ca: Mapping[Activite, Decimal], annee: int, rates: Rates | None =
     parts = {a: v for a, v in fractions(ca).items() if v > 0}
     if not parts:
         return ZERO
-    per_fraction = (rates.value("abattement_minimum_par_fraction", "toutes", "toutes", on) == 1) or not floor
+    per_fraction = (rates.value("abattement_minimum_par_fraction", "toutes", "toutes", on) == 1) or not minimum_305
     total = ZERO
     floor = ZERO
     for activite, amount in parts.items():
         rate = rates.value("abattement_taux", activite.value, "toutes", on)
-        minimum = rates.value("abattement_minimum", activite.value, "toutes", on) if floor else ZERO
+        minimum = rates.value("abattement_minimum", activite.value, "toutes", on) if minimum_305 else ZERO
         if per_fraction:
             total += min(amount, max(minimum, cents(amount * rate)))
         else:
@@ -62,7 +62,7 @@ def abattement(ca: Mapping[Activite, Decimal], annee: int, rates: Rates | None =
 
 
 def revenu(ca: Mapping[Activite, Decimal], annee: int, rates: Rates | None = None,
-           floor: bool = True) -> Decimal:
-    """Taxable revenu: CA minus abattement, never below zero (``floor``: see ``abattement``)."""
+           minimum_305: bool = True) -> Decimal:
+    """Taxable revenu: CA minus abattement, never below zero (``minimum_305``: see ``abattement``)."""
     gross = sum((v for v in ca.values() if v > 0), ZERO)
-    return max(ZERO, gross - abattement(ca, annee, rates, floor))
+    return max(ZERO, gross - abattement(ca, annee, rates, minimum_305))

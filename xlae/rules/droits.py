@@ -65,7 +65,7 @@ def trimestres(ca: Mapping[Activite, Decimal], annee: int, rates: Rates | None =
     seuil, seuil_rows = quarter_income(annee, rates)
     cap = rates.lookup("trimestre_plafond_revenu_pass", "toutes", "toutes", on)
     pass_row = rates.lookup("pass_annuel", "toutes", "toutes", on)
-    income = min(abattement.revenu(ca, annee, rates, floor=False), cap.valeur * pass_row.valeur)
+    income = min(abattement.revenu(ca, annee, rates, minimum_305=False), cap.valeur * pass_row.valeur)
     count = int((income / seuil).to_integral_value(ROUND_FLOOR))
     return Quarters(min(count, int(maximum.valeur)), income, seuil, (*seuil_rows, maximum, cap, pass_row))
 

@@ -72,7 +72,7 @@ def household(parts: Decimal | None, couple: bool | None) -> Household:
     couple = parts >= 2 if couple is None else couple
     found = Household(parts, couple)
     if parts < found.base_parts:
-        raise XlaeError(f"parts : {parts} part(s) pour un couple soumis à imposition commune ; un couple a "
+        raise XlaeError(f"parts : {str(parts).replace('.', ',')} part(s) pour un couple soumis à imposition commune ; un couple a "
                         "au moins 2 parts.", "parts")
     return found
 
