@@ -143,6 +143,26 @@ def to_amount(value: Any, argument: str = "ca") -> Decimal:
     return amount
 
 
+def to_number(value: Any, argument: str) -> Decimal | None:
+    """A plain number (household parts, a count), exact; None for an empty cell."""
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        raise invalid(argument, value, "un nombre")
+    if isinstance(value, (int, float, Decimal)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise invalid(argument, value, "un nombre")
+        return to_decimal(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip().replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if number is not None and number.is_finite():
+            return number
+    raise invalid(argument, value, "un nombre")
+
+
 def flatten(value: Any) -> tuple[list[Any], tuple[int, int]]:
     """Cells of a scalar, 1-D or 2-D range, row by row, with the range's shape."""
     if isinstance(value, (list, tuple)):

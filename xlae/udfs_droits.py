@@ -9,7 +9,7 @@ registers the function the same way (French error text in the cell).
 
 import datetime as dt
 import functools
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Callable
 
 from . import coerce
@@ -70,24 +70,8 @@ def _covered_date(value: Any, argument: str) -> dt.date:
     return found
 
 
-def _number(value: Any, argument: str) -> Decimal | None:
-    """A plain number (parts, count), or None for an empty cell."""
-    if coerce.is_empty(value):
-        return None
-    if isinstance(value, bool):
-        raise invalid(argument, value, "un nombre")
-    if isinstance(value, (int, float, Decimal)):
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if isinstance(value, str):
-        try:
-            return Decimal(value.strip().replace(",", "."))
-        except InvalidOperation:
-            pass
-    raise invalid(argument, value, "un nombre")
-
-
 def _household(parts: Any, couple: Any) -> _impot.Household:
-    return _impot.household(_number(parts, "parts"), None if coerce.is_empty(couple) else coerce.to_bool(couple, "couple"))
+    return _impot.household(coerce.to_number(parts, "parts"), None if coerce.is_empty(couple) else coerce.to_bool(couple, "couple"))
 
 
 def _reference_years(ca_n1: Any, ca_n2: Any, ca_n3: Any, activite: Any) -> list[dict]:
@@ -106,7 +90,7 @@ def ae_trimestres(ca: Any, activite: Any, annee: Any = None):
                 annee=ARG_ANNEE)
 def ae_ca_trimestres(nb: Any, activite: Any, annee: Any = None):
     """CA minimal de l'année (en € entiers) pour valider nb trimestres de retraite."""
-    count = _number(nb, "nb")
+    count = coerce.to_number(nb, "nb")
     if count is None or count != count.to_integral_value():
         raise invalid("nb", nb, "un nombre entier de trimestres de 0 à 4")
     year = coerce.to_covered_year(annee)

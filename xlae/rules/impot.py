@@ -64,16 +64,16 @@ class Household:
         return Decimal(2) if self.couple else Decimal(1)
 
 
-def household(parts: Decimal | None, couple: bool | None) -> Household:
+def household(parts: Decimal | None, couple: bool | None, argument: str = "parts") -> Household:
     """Check the parts (> 0, in quarter parts, at least the base parts); a couple by default from 2 parts."""
     parts = Decimal(1) if parts is None else parts
     if parts <= 0 or parts % QUARTER:
-        raise invalid("parts", f"{parts:f}".replace(".", ","), "un nombre de parts positif, par quart de part (1 ; 1,5 ; 2 ; 2,25…)")
+        raise invalid(argument, f"{parts:f}".replace(".", ","), "un nombre de parts positif, par quart de part (1 ; 1,5 ; 2 ; 2,25…)")
     couple = parts >= 2 if couple is None else couple
     found = Household(parts, couple)
     if parts < found.base_parts:
-        raise XlaeError(f"parts : {str(parts).replace('.', ',')} part(s) pour un couple soumis à imposition commune ; un couple a "
-                        "au moins 2 parts.", "parts")
+        raise XlaeError(f"{argument} : {str(parts).replace('.', ',')} part(s) pour un couple soumis à imposition commune ; un couple a "
+                        "au moins 2 parts.", argument)
     return found
 
 
