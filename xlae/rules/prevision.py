@@ -36,7 +36,7 @@ class Forecast:
     seuil: str               # plafond | tva | tva_majore
     label: str               # which CA is compared (« CA », « CA global »…)
     montant: Decimal         # threshold in €
-    date: dt.date | None     # forecast crossing day; None: not this year (or already over)
+    date: dt.date | None     # forecast crossing day (estimated past day when already over); None: not this year
     deja: bool               # the CA to date is already over
     message: str
 
@@ -104,12 +104,12 @@ def forecast(ca: Mapping[Activite, Decimal], on: dt.date, seuil: str = "plafond"
     for label, activites, amount in _tests(seuil, set(ca), annee, date_creation, rates):
         total = sum((ca.get(a, ZERO) for a in activites), ZERO)
         what = f"{names[seuil]} ({label} {annee}, {euros_text(amount.quantize(Decimal('0.01')))})"
-        if total > amount:
-            found = Forecast(seuil, label, amount, None, True,
-                             f"{label} au {day(on)} de {euros_text(total)} : {what} est déjà dépassé ; "
-                             f"{_consequence(seuil, annee, on, rates)}.")
+        when = crossing_day(total, debut, on, amount)
+        if total > amount and when is not None:  # when: the day the average pace crossed it
+            found = Forecast(seuil, label, amount, when, True,
+                             f"{label} au {day(on)} de {euros_text(total)} : {what} est déjà dépassé (vers le "
+                             f"{day(when)} au rythme moyen) ; {_consequence(seuil, annee, when, rates)}.")
         else:
-            when = crossing_day(total, debut, on, amount)
             if when is None:
                 found = Forecast(seuil, label, amount, None, False,
                                  f"Au rythme actuel, {what} ne sera pas dépassé cette année.")
