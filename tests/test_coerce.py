@@ -130,12 +130,12 @@ def test_to_amount_refuses(value, fragment):
     ([[1.0], [None]], [1.0, None], (2, 1)),
 ])
 def test_flatten(value, cells, shape):
-    assert coerce.flatten(value) == (cells, shape)
+    assert coerce.flatten(value, "ca") == (cells, shape)
 
 
 def test_flatten_irregular_range():
-    with pytest.raises(XlaeError, match="plage irrégulière"):
-        coerce.flatten([[1], [2, 3]])
+    with pytest.raises(XlaeError, match="ca : plage irrégulière"):
+        coerce.flatten([[1], [2, 3]], "ca")
 
 
 @pytest.mark.parametrize("ca,activite,expected", [

@@ -137,7 +137,7 @@ def test_ij_text_says_which_condition_decided():
 @pytest.mark.parametrize("args,fragment", [
     ((-5, 0, 0, "bnc", "2026-01-01"), "ca_n1 : montant négatif"),
     ((0, 0, -5, "bnc", "2026-01-01"), "ca_n3 : montant négatif"),
-    ((0, 0, 0, "bnc", "2022-12-31"), "date_arret : 2022 est antérieure à la couverture"),
+    ((0, 0, 0, "bnc", "2022-12-31"), "date_arret : le 31/12/2022 est antérieur à la couverture"),
     ((0, 0, 0, "bnc", "31/02/2026"), "date_arret : la date « 31/02/2026 » n'existe pas"),
     ((0, 0, 0, "plombier", "2026-01-01"), "activite : valeur « plombier » refusée"),
 ])
@@ -175,7 +175,7 @@ def test_maternity_lengths_and_text():
 @pytest.mark.parametrize("args,fragment", [
     ((0, 0, 0, "bnc", "2026-01-01", "adoption"), "conge : valeur « adoption » refusée"),
     ((0, -1, 0, "bnc", "2026-01-01"), "ca_n2 : montant négatif"),
-    ((0, 0, 0, "bnc", "2021-01-01"), "date_conge : 2021 est antérieure"),
+    ((0, 0, 0, "bnc", "2021-01-01"), "date_conge : le 01/01/2021 est antérieur"),
 ])
 def test_maternity_bad_input(args, fragment):
     result = ae_maternite(*args)

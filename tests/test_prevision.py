@@ -74,7 +74,7 @@ def test_tolerance_before_2025_in_the_message():
 @pytest.mark.parametrize("args,fragment", [
     ((-1, "bnc", "2026-01-31"), "ca : montant négatif"),
     ((1000, "bnc", "2026-01-31", "tva_super"), "seuil : valeur « tva_super » refusée"),
-    ((1000, "bnc", "2022-06-30"), "date_calcul : 2022 est antérieure à la couverture"),
+    ((1000, "bnc", "2022-06-30"), "date_calcul : le 30/06/2022 est antérieur à la couverture"),
     ((1000, "bnc", "2026-01-31", None, "2026-03-01"), "date_creation : le 01/03/2026 est postérieur"),
 ])
 def test_forecast_bad_input(args, fragment):

@@ -265,11 +265,11 @@ def test_ae_source():
     (lambda: ae_cotisations("beaucoup", "bnc", "2026-01-01"),
      ["ca : valeur « beaucoup » refusée", "un montant en euros"]),
     (lambda: ae_abattement(-5.0, "vente", 2026), ["ca : montant négatif « -5.0 » refusé"]),
-    (lambda: ae_cotisations(1000, "bnc", "31/02/2026"), ["date : la date « 31/02/2026 » n'existe pas."]),
+    (lambda: ae_cotisations(1000, "bnc", "31/02/2026"), ["date_periode : la date « 31/02/2026 » n'existe pas."]),
     (lambda: ae_plafond("bnc", 2026, "31/02/2026"), ["date_creation : la date « 31/02/2026 » n'existe pas."]),
     (lambda: ae_cotisations(1000, "bnc", "2022-06-01"),
-     ["date : le 01/06/2022 est antérieur à la couverture du barème (à partir du 01/01/2023)."]),
-    (lambda: ae_taux("bnc", 44743.0), ["date : le 01/07/2022 est antérieur à la couverture"]),
+     ["date_periode : le 01/06/2022 est antérieur à la couverture du barème (à partir du 01/01/2023)."]),
+    (lambda: ae_taux("bnc", 44743.0), ["date_periode : le 01/07/2022 est antérieur à la couverture"]),
     (lambda: ae_plafond("bnc", 2022), ["annee : 2022 est antérieure à la couverture du barème (à partir du 01/01/2023)."]),
     (lambda: ae_abattement(1000, "bnc", 2022.0), ["annee : 2022"]),
     (lambda: ae_tva_seuil("bnc", 2021), ["annee : 2021"]),
@@ -288,7 +288,7 @@ def test_ae_source():
     (lambda: ae_tva_seuil("vente", 2026, "peut-être"), ["majore : valeur « peut-être » refusée"]),
     (lambda: ae_depassement(1000.0, "bnc", 2025, "2026-03-01"),
      ["date_creation : le 01/03/2026 est postérieur à l'année 2025"]),
-    (lambda: ae_echeance("2025-03-05", "mensuelle", "2025-03-06"), ["date : le 05/03/2025 précède"]),
+    (lambda: ae_echeance("2025-03-05", "mensuelle", "2025-03-06"), ["date_periode : le 05/03/2025 précède"]),
     (lambda: ae_echeance("2026-05-01", "annuelle"), ["periodicite : valeur « annuelle » refusée"]),
     (lambda: ae_abattement(COL(1.0, 2.0, 3.0), COL("vente", "bnc"), 2026), ["même forme (3×1 contre 2×1)"]),
     (lambda: ae_vl(COL(1.0, 2.0), COL("vente", "inconnue"), "2026-01-01"),
@@ -303,5 +303,5 @@ def test_bad_input_returns_the_french_error_text(call, fragments):
 
 def test_impossible_date_names_argument_value_and_what_is_accepted():
     message = ae_cotisations(1000, "bnc", "2026-13-01")
-    assert message == ("Erreur : date : la date « 2026-13-01 » n'existe pas. Valeurs acceptées : un jour qui "
+    assert message == ("Erreur : date_periode : la date « 2026-13-01 » n'existe pas. Valeurs acceptées : un jour qui "
                        "existe au calendrier (une date Excel, un numéro de série Excel, « AAAA-MM-JJ » ou « JJ/MM/AAAA »).")

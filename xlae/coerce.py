@@ -20,7 +20,12 @@ from .rules.money import ZERO, to_decimal
 from .rules.vocabulary import Activite, parse_activite
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-MAX_SERIAL = 2958465  # 31/12/9999
+# Bounds of what xlae computes with: a due date or a next year must still exist (datetime
+# stops at 9999), and an amount must stay exact in Decimal and in a float cell (15 digits).
+MAX_DATE = dt.date(9998, 12, 31)
+MAX_SERIAL = 2958099  # 31/12/9998
+MIN_YEAR, MAX_YEAR = 1900, MAX_DATE.year
+MAX_AMOUNT = Decimal("999999999999.99")  # below a trillion euros: every cent exact in a float
 DATE_ACCEPTED = ("une date Excel, un numéro de série Excel, « AAAA-MM-JJ » ou « JJ/MM/AAAA »")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?")
 _FR = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
@@ -37,13 +42,16 @@ def to_date(value: Any, argument: str = "date", default_today: bool = True) -> d
     """A calendar date from a date/datetime, an Excel serial or a text."""
     if is_empty(value):
         return dt.date.today() if default_today else None
-    if isinstance(value, dt.datetime):
-        return value.date()
     if isinstance(value, dt.date):
-        return value
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if day > MAX_DATE:
+            raise _too_late(argument, value)
+        return day
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not (isinstance(value, int) or math.isfinite(value)) or not 1 <= value <= MAX_SERIAL:
+        if not (isinstance(value, int) or math.isfinite(value)) or value < 1:
             raise invalid(argument, value, DATE_ACCEPTED)
+        if value > MAX_SERIAL:
+            raise _too_late(argument, value)
         serial = int(value)
         if serial == 60:
             raise XlaeError(f"{argument} : le numéro de série 60 désigne le 29/02/1900, "
@@ -59,6 +67,8 @@ def to_date(value: Any, argument: str = "date", default_today: bool = True) -> d
             if not match:
                 raise invalid(argument, value, DATE_ACCEPTED)
             day, month, year = (int(g) for g in match.groups())
+        if year > MAX_YEAR:
+            raise _too_late(argument, value)
         try:
             return dt.date(year, month, day)
         except ValueError:
@@ -78,13 +88,17 @@ def to_year(value: Any, argument: str = "annee") -> int:
     if is_empty(value):
         return dt.date.today().year
     if isinstance(value, (dt.date, dt.datetime)):
-        return value.year
-    if isinstance(value, str) and value.strip().isdigit():
+        return to_date(value, argument).year
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 9999:
-        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if MIN_YEAR <= value <= MAX_YEAR:
+            return value
+        if 1000 <= value <= 9999:
+            raise XlaeError(f"{argument} : {value} refusée ; xlae calcule les années {MIN_YEAR} à {MAX_YEAR}.",
+                            argument)
     raise invalid(argument, value, "une année sur quatre chiffres (ex. 2026)")
 
 
@@ -98,6 +112,18 @@ def to_covered_year(value: Any, argument: str = "annee") -> int:
         raise XlaeError(f"{argument} : {year} est antérieure à la couverture du barème "
                         f"(à partir du {start:%d/%m/%Y}).", argument)
     return year
+
+
+def to_covered_date(value: Any, argument: str) -> dt.date:
+    """A date (empty: today) the rates sheet covers; the message names ``argument``."""
+    from .rates import get_rates  # adapter → data
+
+    day = to_date(value, argument)
+    start = get_rates().coverage_start
+    if day < start:
+        raise XlaeError(f"{argument} : le {day:%d/%m/%Y} est antérieur à la couverture du barème "
+                        f"(à partir du {start:%d/%m/%Y}).", argument)
+    return day
 
 
 def to_bool(value: Any, argument: str) -> bool:
@@ -122,19 +148,23 @@ def to_amount(value: Any, argument: str = "ca") -> Decimal:
     if isinstance(value, bool):
         raise invalid(argument, value, "un montant en euros, positif ou nul")
     if isinstance(value, (int, float, Decimal)):
-        if isinstance(value, float) and not math.isfinite(value):
+        if isinstance(value, (float, Decimal)) and not math.isfinite(value):
             raise invalid(argument, value, "un montant en euros, positif ou nul")
+        if abs(value) > MAX_AMOUNT:
+            raise _too_large(argument, value)
         amount = to_decimal(value)
     elif isinstance(value, str):
         text = value.strip().removesuffix("€").strip()
         if not text:
             return ZERO
-        if not _NUMBER.fullmatch(text):
+        if len(text) > 40 or not _NUMBER.fullmatch(text):
             raise invalid(argument, value, "un montant en euros, positif ou nul (ex. 1234,56)")
         try:
             amount = Decimal(re.sub(r"[ \u00a0\u202f]", "", text).replace(",", "."))
         except InvalidOperation:  # pragma: no cover - the pattern already checked it
             raise invalid(argument, value, "un montant en euros") from None
+        if abs(amount) > MAX_AMOUNT:
+            raise _too_large(argument, value)
     else:
         raise invalid(argument, value, "un montant en euros, positif ou nul")
     if amount < 0:
@@ -163,13 +193,26 @@ def to_number(value: Any, argument: str) -> Decimal | None:
     raise invalid(argument, value, "un nombre")
 
 
-def flatten(value: Any) -> tuple[list[Any], tuple[int, int]]:
+def _too_late(argument: str, value: Any) -> XlaeError:
+    return XlaeError(f"{argument} : valeur {show(value)} refusée : au-delà du {MAX_DATE:%d/%m/%Y}, dernier jour "
+                     "dont xlae sait calculer l'échéance.", argument)
+
+
+def _too_large(argument: str, value: Any) -> XlaeError:
+    from .format import euros_text
+
+    return XlaeError(f"{argument} : montant {show(value)} trop grand ; au plus {euros_text(MAX_AMOUNT)}.",
+                     argument)
+
+
+def flatten(value: Any, argument: str) -> tuple[list[Any], tuple[int, int]]:
     """Cells of a scalar, 1-D or 2-D range, row by row, with the range's shape."""
     if isinstance(value, (list, tuple)):
         if value and all(isinstance(row, (list, tuple)) for row in value):
             widths = {len(row) for row in value}
             if len(widths) != 1:
-                raise XlaeError("plage irrégulière : toutes les lignes doivent avoir la même largeur.")
+                raise XlaeError(f"{argument} : plage irrégulière ; toutes les lignes doivent avoir la "
+                                "même largeur.", argument)
             return [cell for row in value for cell in row], (len(value), widths.pop())
         return list(value), (len(value), 1)
     return [value], (1, 1)
@@ -179,8 +222,8 @@ def amounts_by_activite(ca: Any, activite: Any, ca_argument: str = "ca") -> dict
     """CA per activity from a single pair or two ranges of the same shape (mixed activity)."""
     if isinstance(activite, str) and not isinstance(ca, (list, tuple)):  # one cell each: the hot path
         return {parse_activite(activite): to_amount(ca, ca_argument)}
-    amounts, shape = flatten(ca)
-    kinds, kind_shape = flatten(activite)
+    amounts, shape = flatten(ca, ca_argument)
+    kinds, kind_shape = flatten(activite, "activite")
     if len(amounts) == 1 and len(kinds) == 1:
         return {parse_activite(kinds[0]): to_amount(amounts[0], ca_argument)}
     vectors = 1 in shape and 1 in kind_shape and len(amounts) == len(kinds)
@@ -204,7 +247,7 @@ def amounts_by_activite(ca: Any, activite: Any, ca_argument: str = "ca") -> dict
 
 def activites_of(activite: Any) -> set[Activite]:
     """Set of activities named in a cell or a range (empty cells ignored)."""
-    cells, _ = flatten(activite)
+    cells, _ = flatten(activite, "activite")
     found = {parse_activite(c) for c in cells if not is_empty(c)}
     if not found:
         raise invalid("activite", activite, [a.value for a in Activite])
@@ -212,7 +255,7 @@ def activites_of(activite: Any) -> set[Activite]:
 
 
 def single_activite(activite: Any) -> Activite:
-    cells, _ = flatten(activite)
+    cells, _ = flatten(activite, "activite")
     if len(cells) != 1:
         raise XlaeError("activite : une seule activité attendue ici, pas une plage.", "activite")
     return parse_activite(cells[0])

@@ -3,54 +3,24 @@
 Adapter only, like ``xlae.udfs``: coerce what Excel hands over, call a rule of
 ``xlae.rules.droits``, ``impot`` or ``prevision``, return a number rounded to the
 cent, an integer, a date or a French text. Registration with xlwings goes through
-``xlae.excel.excel_function``; until that module exists, a local stand-in
-registers the function the same way (French error text in the cell).
+``xlae.excel.excel_function`` (upper-case Excel names, French errors).
 """
 
 import datetime as dt
-import functools
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from . import coerce
 from .errors import XlaeError, invalid
+from .excel import excel_function, upper_case_names
 from .rules import abattement as _abattement
 from .rules import droits as _droits
 from .rules import impot as _impot
 from .rules import prevision as _prevision
 from .rules.money import cents
 from .rules.vocabulary import normalize, parse_activite
+from .udfs import ARG_ACTIVITE, ARG_ACTIVITE_SEULE, ARG_ANNEE
 
-try:
-    from .excel import excel_function
-except ImportError:  # xlae/excel.py not merged yet: same contract, local stand-in
-    ERROR_PREFIX = "Erreur : "
-
-    def excel_function(**argument_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Register with xlwings (upper-case name, argument help) and show XlaeError as text."""
-
-        def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
-            @functools.wraps(function)
-            def wrapper(*args: Any) -> Any:
-                try:
-                    return function(*args)
-                except XlaeError as error:
-                    return ERROR_PREFIX + str(error)
-
-            try:
-                import xlwings as xw
-            except ImportError:  # pragma: no cover - plain Python use without xlwings
-                return wrapper
-            registered: Any = wrapper
-            for name, doc in argument_help.items():
-                registered = xw.arg(name, doc=doc)(registered)
-            return xw.func(category="xlae (micro-entrepreneur)")(registered)
-
-        return decorate
-
-ARG_ACTIVITE = ("Activité : vente, service_bic, bnc ou bnc_cipav (ou libellé courant : "
-                "« BNC », « Libéral »…). Une plage pour une activité mixte.")
-ARG_ANNEE = "Année (vide : année en cours)."
 ARG_ANNEE_REVENUS = "Année des revenus (le CA de 2025 est imposé en 2026 ; vide : année en cours)."
 ARG_CA_N = "CA encaissé de l'année {n} avant l'arrêt, en € (vide : 0)."
 ARG_PARTS = "Nombre de parts du foyer fiscal (vide : 1 ; 2 et plus : couple, sauf couple = FAUX)."
@@ -61,13 +31,6 @@ ARG_DETAIL = "VRAI : renvoie l'explication en clair au lieu du montant."
 
 def _money(value: Decimal) -> float:
     return float(cents(value))
-
-
-def _covered_date(value: Any, argument: str) -> dt.date:
-    """A date (empty: today) within the rates sheet's coverage; the message names ``argument``."""
-    found = coerce.to_date(value, argument)
-    coerce.to_covered_year(found.year, argument)
-    return found
 
 
 def _household(parts: Any, couple: Any) -> _impot.Household:
@@ -86,7 +49,7 @@ def ae_trimestres(ca: Any, activite: Any, annee: Any = None):
     return _droits.trimestres(coerce.amounts_by_activite(ca, activite), year).trimestres
 
 
-@excel_function(nb="Nombre de trimestres visés (0 à 4).", activite="Activité : vente, service_bic, bnc ou bnc_cipav.",
+@excel_function(nb="Nombre de trimestres visés (0 à 4).", activite=ARG_ACTIVITE_SEULE,
                 annee=ARG_ANNEE)
 def ae_ca_trimestres(nb: Any, activite: Any, annee: Any = None):
     """CA minimal de l'année (en € entiers) pour valider nb trimestres de retraite."""
@@ -102,7 +65,7 @@ def ae_ca_trimestres(nb: Any, activite: Any, annee: Any = None):
                 detail=ARG_DETAIL)
 def ae_ij(ca_n1: Any, ca_n2: Any, ca_n3: Any, activite: Any, date_arret: Any = None, detail: Any = None):
     """Indemnité journalière maladie (€/jour) : RAAM des 3 années civiles précédentes ÷ 730, plafonné à 1 PASS (3 PASS Cipav), nulle sous 10 % du PASS moyen (CSS D622-7, D622-8)."""
-    on = _covered_date(date_arret, "date_arret")
+    on = coerce.to_covered_date(date_arret, "date_arret")
     result = _droits.ij_maladie(_reference_years(ca_n1, ca_n2, ca_n3, activite), on)
     return result.message if coerce.to_bool(detail, "detail") else _money(result.montant)
 
@@ -114,7 +77,7 @@ def ae_ij(ca_n1: Any, ca_n2: Any, ca_n3: Any, activite: Any, date_arret: Any = N
 def ae_maternite(ca_n1: Any, ca_n2: Any, ca_n3: Any, activite: Any, date_conge: Any = None, conge: Any = None,
                  detail: Any = None):
     """Total des allocations du congé (€) : maternité = 1 PMSS + PASS/730 par jour ; paternité = PASS/730 par jour ; 10 % seulement sous le seuil de RAAM (CSS D623-1 à D623-3)."""
-    on = _covered_date(date_conge, "date_conge")
+    on = coerce.to_covered_date(date_conge, "date_conge")
     kind = "maternite" if coerce.is_empty(conge) else normalize(str(conge)).replace(" ", "_")
     if kind not in _droits.CONGES:
         raise invalid("conge", conge, _droits.CONGES)
@@ -146,7 +109,7 @@ def ae_impot_vl(ca: Any, activite: Any, annee: Any = None, parts: Any = None, au
                                  coerce.to_amount(autres_revenus, "autres_revenus"), limit).message
 
 
-@excel_function(activite="Activité : vente, service_bic, bnc ou bnc_cipav.",
+@excel_function(activite=ARG_ACTIVITE_SEULE,
                 versement_liberatoire="VRAI si vous avez opté pour le versement libératoire (vide : non).")
 def ae_case_2042(activite: Any, versement_liberatoire: Any = None):
     """Case de la déclaration 2042-C-PRO (déclarant 1) où reporter le CA brut : 5KO, 5KP, 5HQ ; avec versement libératoire 5TA, 5TB, 5TE."""
@@ -161,7 +124,7 @@ def ae_case_2042(activite: Any, versement_liberatoire: Any = None):
 def ae_date_depassement(ca: Any, activite: Any, date_calcul: Any = None, seuil: Any = None,
                         date_creation: Any = None):
     """Date à laquelle le CA dépassera le seuil au rythme de l'année jusqu'ici, ou « pas cette année » (« déjà dépassé » si c'est fait)."""
-    on = _covered_date(date_calcul, "date_calcul")
+    on = coerce.to_covered_date(date_calcul, "date_calcul")
     kind = "plafond" if coerce.is_empty(seuil) else normalize(str(seuil)).replace(" ", "_")
     start = coerce.to_date(date_creation, "date_creation", default_today=False)
     found = _prevision.forecast(coerce.amounts_by_activite(ca, activite), on, kind, start)
@@ -186,9 +149,9 @@ def ae_tva_depassement(dates: Any, montants: Any, activites: Any, annee: Any = N
 
 
 def _receipts(dates: Any, montants: Any, activites: Any) -> list[_prevision.Receipt]:
-    day_cells, shape = coerce.flatten(dates)
-    amounts, amount_shape = coerce.flatten(montants)
-    kinds, kind_shape = coerce.flatten(activites)
+    day_cells, shape = coerce.flatten(dates, "dates")
+    amounts, amount_shape = coerce.flatten(montants, "montants")
+    kinds, kind_shape = coerce.flatten(activites, "activites")
     if not len(day_cells) == len(amounts) == len(kinds):
         raise XlaeError(f"dates, montants et activites : les trois plages doivent avoir la même taille "
                         f"({len(day_cells)}, {len(amounts)} et {len(kinds)} cellules).", "montants")
@@ -207,3 +170,4 @@ def _receipts(dates: Any, montants: Any, activites: Any) -> list[_prevision.Rece
 
 __all__ = ["ae_trimestres", "ae_ca_trimestres", "ae_ij", "ae_maternite", "ae_impot", "ae_impot_vl",
            "ae_case_2042", "ae_date_depassement", "ae_tva_depassement"]
+__getattr__ = upper_case_names(globals())

@@ -40,12 +40,13 @@ def _due(fin: date) -> date:
 
 
 def declaration(on: date, periodicite: Periodicite = Periodicite.MENSUELLE,
-                date_creation: date | None = None, rates: Rates | None = None) -> Declaration:
-    """The declaration whose period contains ``on``."""
+                date_creation: date | None = None, rates: Rates | None = None,
+                argument: str = "date") -> Declaration:
+    """The declaration whose period contains ``on`` (``argument``: how the caller names ``on``)."""
     rates = rates or get_rates()
     if date_creation is not None and on < date_creation:
-        raise XlaeError(f"date : le {on:%d/%m/%Y} précède la date de création "
-                        f"({date_creation:%d/%m/%Y}) ; aucune déclaration ne couvre ce jour.", "date")
+        raise XlaeError(f"{argument} : le {on:%d/%m/%Y} précède la date de création "
+                        f"({date_creation:%d/%m/%Y}) ; aucune déclaration ne couvre ce jour.", argument)
     if periodicite is Periodicite.MENSUELLE:
         if date_creation is not None:
             extra = int(rates.lookup_by_creation("declaration_premiere_mois_suivants", "toutes", "toutes",
