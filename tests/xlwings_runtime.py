@@ -198,6 +198,7 @@ def main() -> None:
     runner = run_classic if mode == "classic" else run_officejs
     out = runner(xlwings, request["module"], request["calls"])
     out["xlwings"] = xlwings.__version__
+    out["xlae_file"] = getattr(sys.modules.get("xlae"), "__file__", None)
     json.dump(out, sys.stdout, default=str)
 
 

@@ -128,6 +128,8 @@ def _spilling(function: Callable[..., Any], parameters: list[str], spill: str) -
         for name, argument in zip(parameters, args):
             cells_of = grid(argument, name)
             if cells_of is not None and (len(cells_of), len(cells_of[0])) != shape:
+                cells_of = _as_vector(cells_of, shape)
+            if cells_of is not None and (len(cells_of), len(cells_of[0])) != shape:
                 raise XlaeError(f"{name} et {spill} : une plage de {len(cells_of)}×{len(cells_of[0])} "
                                 f"cellules ne s'associe pas à une plage de {shape[0]}×{shape[1]} ; donnez "
                                 f"une seule cellule ou une plage de même forme.", name)
@@ -146,6 +148,14 @@ def _spilling(function: Callable[..., Any], parameters: list[str], spill: str) -
         return result
 
     return call
+
+
+def _as_vector(cells: list[list[Any]], shape: tuple[int, int]) -> list[list[Any]]:
+    """A row paired with a column of the same length (or the reverse) is read in order, in ``shape``."""
+    flat = [cell for row in cells for cell in row]
+    if 1 in shape and 1 in (len(cells), len(cells[0])) and len(flat) == shape[0] * shape[1]:
+        return [flat] if shape[0] == 1 else [[cell] for cell in flat]
+    return cells
 
 
 def _located(error: XlaeError, spill: str, row: int, column: int, shape: tuple[int, int]) -> XlaeError:
