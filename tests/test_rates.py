@@ -384,6 +384,7 @@ DROITS = [
     ("ir_decote_seuil", "couple", "2026-01-01", "1483", "UNCERTAIN"),
     ("ir_plafond_demi_part", "toutes", "2023-01-01", "1759", "VERIFIED"),    # §4.3
     ("ir_plafond_demi_part", "toutes", "2026-01-01", "1807", "UNCERTAIN"),
+    ("vl_plafond_rfr_part", "toutes", "2028-01-01", "29579", "UNCERTAIN"),   # tranche 2 of the 2026 barème
 ]
 
 

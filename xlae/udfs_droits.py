@@ -19,8 +19,12 @@ from .rules import impot as _impot
 from .rules import prevision as _prevision
 from .rules.money import cents
 from .rules.vocabulary import normalize, parse_activite
-from .udfs import ARG_ACTIVITE, ARG_ACTIVITE_SEULE, ARG_ANNEE
 
+# The same help texts as xlae.udfs (not imported from it: xlae.udfs may import this module).
+ARG_ACTIVITE = ("Activité : vente, service_bic, bnc ou bnc_cipav (ou « BNC », « Libéral »…). "
+                "Une plage, de même forme que le CA, pour une activité mixte.")
+ARG_ACTIVITE_SEULE = "Activité : vente, service_bic, bnc ou bnc_cipav (une seule cellule)."
+ARG_ANNEE = "Année sur quatre chiffres (vide : année en cours)."
 ARG_ANNEE_REVENUS = "Année des revenus (le CA de 2025 est imposé en 2026 ; vide : année en cours)."
 ARG_CA_N = "CA encaissé de l'année {n} avant l'arrêt, en € (vide : 0)."
 ARG_PARTS = "Nombre de parts du foyer fiscal (vide : 1 ; 2 et plus : couple, sauf couple = FAUX)."

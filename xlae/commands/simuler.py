@@ -196,7 +196,7 @@ def _rights_tax_forecasts(args: argparse.Namespace, activite, ca: Decimal, previ
         lines.append(f"  {leave.message}")
     comparison = impot.comparaison_vl(amounts, year, foyer, others, rfr)
     cite(*comparison.rows)
-    lines += ["", f"Impôt sur le revenu {year} ({foyer.parts.normalize()} part(s), autres revenus {euros(others)}) :",
+    lines += ["", f"Impôt sur le revenu {year} ({foyer.label}, autres revenus {euros(others)}) :",
               f"  Au barème : {euros(comparison.bareme.net)} (impôt brut {euros(comparison.bareme.brut)}, "
               f"décote {euros(comparison.bareme.decote)})",
               f"  Avec versement libératoire : {euros(comparison.cout_vl)}",

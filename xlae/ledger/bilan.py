@@ -125,7 +125,7 @@ def compute(book: Book, annee: int, foyer_data: Household | None = None) -> Bila
     cite(*comparison.rows)
     option = "oui" if params.versement_liberatoire else "non"
     tax.add("Versement libératoire choisi (Paramètres)", option)
-    tax.add("Foyer", f"{foyer.parts.normalize()} part(s), autres revenus {euros(foyer_data.autres_revenus)}")
+    tax.add("Foyer", f"{foyer.label}, autres revenus {euros(foyer_data.autres_revenus)}")
     tax.add("Impôt estimé au barème", euros(comparison.bareme.net))
     tax.add("Coût avec versement libératoire", euros(comparison.cout_vl))
     tax.add("Comparaison", comparison.message)

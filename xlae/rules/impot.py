@@ -60,19 +60,28 @@ class Household:
     couple: bool
 
     @property
+    def label(self) -> str:
+        """« 1 part », « 2,5 parts »."""
+        return f"{_number(self.parts)} part{'s' if self.parts > 1 else ''}"
+
+    @property
     def base_parts(self) -> Decimal:
         return Decimal(2) if self.couple else Decimal(1)
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
 
 
 def household(parts: Decimal | None, couple: bool | None, argument: str = "parts") -> Household:
     """Check the parts (> 0, in quarter parts, at least the base parts); a couple by default from 2 parts."""
     parts = Decimal(1) if parts is None else parts
     if parts <= 0 or parts % QUARTER:
-        raise invalid(argument, f"{parts:f}".replace(".", ","), "un nombre de parts positif, par quart de part (1 ; 1,5 ; 2 ; 2,25…)")
+        raise invalid(argument, _number(parts), "un nombre de parts positif, par quart de part (1 ; 1,5 ; 2 ; 2,25…)")
     couple = parts >= 2 if couple is None else couple
     found = Household(parts, couple)
     if parts < found.base_parts:
-        raise XlaeError(f"{argument} : {str(parts).replace('.', ',')} part(s) pour un couple soumis à imposition commune ; un couple a "
+        raise XlaeError(f"{argument} : {_number(parts)} part(s) pour un couple soumis à imposition commune ; un couple a "
                         "au moins 2 parts.", argument)
     return found
 
@@ -180,7 +189,7 @@ def comparaison_vl(ca: Mapping[Activite, Decimal], annee: int, foyer: Household,
         verdict = f"le barème est moins cher de {euros_text(gap)}"
     else:
         verdict = "les deux coûtent autant"
-    parts = f"{foyer.parts.normalize()} part{'s' if foyer.parts > 1 else ''}"
+    parts = foyer.label
     condition = f"RFR {annee - 2} ≤ {euros_text(limit)} ({parts})"
     if allowed is None:
         access = f"versement libératoire possible seulement si {condition}"
