@@ -194,7 +194,8 @@ def tva_depassement(receipts: Sequence[Receipt], annee: int, rates: Rates | None
             listed = tuple(r for r in year_receipts if r.activite in t.activites and r.date >= due)
             message = (f"{t.label} {annee} : seuil majoré de {euros_text(t.majore)} dépassé le {day(crossed)} ; "
                        f"TVA due à compter du {day(due)} ; {len(listed)} recette(s) à refacturer avec TVA "
-                       f"({euros_text(sum((r.montant for r in listed), ZERO))}).")
+                       f"({euros_text(sum((r.montant for r in listed), ZERO))}), dont celle qui franchit le seuil (point non "
+                       "tranché par les sources : à vérifier).")
             report.crossings.append(VatCrossing(t.label, base, t.majore, total, crossed, due, listed, None, message))
         elif total > base:
             end, what = _base_crossed(annee, rates)
