@@ -346,3 +346,59 @@ def test_status_is_the_fact_sheets(param, categorie, zone, on, status):
 def test_unknown_future_values_are_carried_over_as_uncertain(parametre, categorie, on, value):
     row = get_rates().lookup(parametre, categorie, "toutes", on)
     assert (row.date_effet, str(row.valeur), row.statut) == (on, value, "UNCERTAIN")
+
+
+# --- social rights and income tax (droits-impot.md) ------------------------------
+# (param, categorie, date, value, status in droits-impot.md)
+DROITS = [
+    ("pass_annuel", "toutes", "2022-06-30", "41136", "VERIFIED"),        # §5 2020-2022 frozen
+    ("pass_annuel", "toutes", "2026-12-31", "48060", "VERIFIED"),
+    ("pass_annuel", "toutes", "2027-01-01", "48060", "UNCERTAIN"),       # §5 PASS 2027 not published
+    ("pass_mensuel", "toutes", "2026-01-01", "4005", "VERIFIED"),
+    ("pass_mensuel", "toutes", "2027-01-01", "4005", "UNCERTAIN"),
+    ("smic_horaire", "toutes", "2023-01-01", "11.27", "VERIFIED"),      # §3.2
+    ("smic_horaire", "toutes", "2023-05-01", "11.52", "VERIFIED"),
+    ("smic_horaire", "toutes", "2024-10-31", "11.65", "VERIFIED"),
+    ("smic_horaire", "toutes", "2025-01-01", "11.88", "VERIFIED"),      # 2024-11-01 value stays in 2025
+    ("smic_horaire", "toutes", "2026-01-01", "12.02", "VERIFIED"),
+    ("smic_horaire", "toutes", "2026-06-01", "12.31", "VERIFIED"),
+    ("smic_horaire", "toutes", "2027-01-01", "12.31", "UNCERTAIN"),     # SMIC 2027 not published (≥ 12.31)
+    ("cipav_ca_trimestre", "bnc_cipav", "2023-01-01", "2571", "VERIFIED"),
+    ("cipav_ca_trimestre", "bnc_cipav", "2026-01-01", "2860", "VERIFIED"),
+    ("cipav_ca_trimestre", "bnc_cipav", "2027-01-01", "2860", "UNCERTAIN"),
+    ("ij_plafond_raam_pass", "bnc", "2026-01-01", "1", "VERIFIED"),
+    ("ij_plafond_raam_pass", "bnc_cipav", "2026-01-01", "3", "VERIFIED"),
+    ("ij_seuil_raam_pass_moyen", "vente", "2026-01-01", "0.10", "VERIFIED"),
+    ("ij_seuil_raam_pass_moyen", "bnc_cipav", "2026-01-01", "0.10", "UNCERTAIN"),  # §1.4
+    ("ij_duree_max_jours", "service_bic", "2026-01-01", "360", "UNCERTAIN"),
+    ("ij_duree_max_jours", "bnc_cipav", "2026-01-01", "90", "VERIFIED"),
+    ("conge_duree_jours", "maternite", "2026-01-01", "112", "VERIFIED"),
+    ("conge_duree_jours", "paternite", "2026-01-01", "25", "VERIFIED"),
+    ("ir_tranche_limite", "tranche_1", "2025-01-01", "11600", "VERIFIED"),   # §4.1, income year 2025
+    ("ir_tranche_limite", "tranche_2", "2024-01-01", "29315", "VERIFIED"),
+    ("ir_tranche_limite", "tranche_4", "2023-01-01", "177106", "VERIFIED"),
+    ("ir_tranche_limite", "tranche_1", "2026-01-01", "11600", "UNCERTAIN"),  # barème for 2026 income
+    ("ir_tranche_taux", "tranche_5", "2026-01-01", "0.45", "VERIFIED"),
+    ("ir_decote_seuil", "celibataire", "2025-01-01", "897", "VERIFIED"),     # §4.2
+    ("ir_decote_seuil", "couple", "2024-01-01", "1470", "VERIFIED"),
+    ("ir_decote_seuil", "couple", "2026-01-01", "1483", "UNCERTAIN"),
+    ("ir_plafond_demi_part", "toutes", "2023-01-01", "1759", "VERIFIED"),    # §4.3
+    ("ir_plafond_demi_part", "toutes", "2026-01-01", "1807", "UNCERTAIN"),
+    ("vl_plafond_rfr_part", "toutes", "2028-01-01", "29579", "UNCERTAIN"),   # tranche 2 of the 2026 barème
+]
+
+
+@pytest.mark.parametrize("param,categorie,on,value,status", DROITS)
+def test_rights_and_tax_values_and_status(param, categorie, on, value, status):
+    row = get_rates().history().lookup(param, categorie, "toutes", day(on))
+    assert (str(row.valeur), row.statut) == (value, status)
+
+
+def test_history_reaches_before_the_coverage_but_not_before_a_series():
+    rates = get_rates()
+    with pytest.raises(XlaeError, match="antérieur à la couverture"):
+        rates.lookup("pass_annuel", "toutes", "toutes", dt.date(2022, 1, 1))
+    assert rates.history().value("pass_annuel", "toutes", "toutes", dt.date(2020, 1, 1)) == 41136
+    with pytest.raises(XlaeError, match="antérieur"):
+        rates.history().lookup("pass_annuel", "toutes", "toutes", dt.date(2019, 12, 31))
+    assert rates.history() is rates.history() and rates.coverage_start == dt.date(2023, 1, 1)

@@ -170,6 +170,26 @@ def to_amount(value: Any, argument: str = "ca") -> Decimal:
     return amount
 
 
+def to_number(value: Any, argument: str) -> Decimal | None:
+    """A plain number (household parts, a count), exact; None for an empty cell."""
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        raise invalid(argument, value, "un nombre")
+    if isinstance(value, (int, float, Decimal)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise invalid(argument, value, "un nombre")
+        return to_decimal(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip().replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if number is not None and number.is_finite():
+            return number
+    raise invalid(argument, value, "un nombre")
+
+
 def _too_late(argument: str, value: Any) -> XlaeError:
     return XlaeError(f"{argument} : valeur {show(value)} refusée : au-delà du {MAX_DATE:%d/%m/%Y}, dernier jour "
                      "dont xlae sait calculer l'échéance.", argument)

@@ -8,6 +8,7 @@ another file with ``set_rates_path`` or the ``XLAE_BAREME`` environment variable
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import os
@@ -106,6 +107,20 @@ class Rates:
                             f"de « {parametre} » dans le barème ({items[0].date_effet:%d/%m/%Y}).",
                             "date_creation")
         return _in_force(items, creation)
+
+    def history(self) -> "Rates":
+        """The same sheet, looked up before its coverage (each series still bounded by its first row).
+
+        Why: the RAAM of an arrêt in 2023 averages the incomes and PASS of 2020-2022,
+        years before the coverage; their own rows (PASS 2020, abattement 2006) exist.
+        """
+        view = self.__dict__.get("_history")
+        if view is None:
+            view = copy.copy(self)
+            view.coverage_start = min(items[0].date_effet for items in self._series.values())
+            view.lookup = lru_cache(maxsize=4096)(view._lookup)
+            self.__dict__["_history"] = view
+        return view
 
     def value(self, parametre: str, categorie: str, zone: str, on: date) -> Decimal:
         """Value in force on ``on`` (falls back to category/zone ``toutes``)."""

@@ -33,7 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--nature", help="commerciale, artisanale ou liberale (défaut : selon l'activité)")
     parser.add_argument("--zone", help="metropole (défaut), drom ou mayotte")
     parser.add_argument("--departement", help="département (57, 67, 68 : TFC d'Alsace-Moselle)")
-    parser.add_argument("--ca-precedent", help="CA de l'année précédente (tolérance, TVA)")
+    parser.add_argument("--ca-precedent", help="CA de l'année précédente (tolérance, TVA, indemnités)")
+    parser.add_argument("--parts", help="nombre de parts du foyer fiscal (défaut : 1)")
+    parser.add_argument("--couple", action="store_true", help="couple soumis à imposition commune (défaut : dès 2 parts)")
+    parser.add_argument("--autres-revenus", help="autres revenus nets imposables du foyer, en €")
+    parser.add_argument("--rfr", help="revenu fiscal de référence de l'année N-2 (condition du versement libératoire)")
     parser.set_defaults(run=run)
 
 
@@ -65,8 +69,9 @@ def simulate(args: argparse.Namespace) -> list[str]:
         raise XlaeError(f"--date-creation : le {day(start)} est postérieur à l'année {year}.", "--date-creation")
     used: dict[tuple, Rate] = {}
 
-    def cite(row: Rate) -> None:
-        used[(row.parametre, row.categorie, row.zone, row.date_effet)] = row
+    def cite(*rows: Rate) -> None:
+        for row in rows:
+            used[(row.parametre, row.categorie, row.zone, row.date_effet)] = row
 
     lines = [f"Simulation xlae — {activite.label}, année {year} (barème {rates.origin})"]
     if year > rates.newest_date.year:
@@ -151,6 +156,7 @@ def simulate(args: argparse.Namespace) -> list[str]:
     for name in ("tva_seuil", "tva_seuil_majore"):
         cite(rates.lookup(name, activite.value, "toutes", on))
     lines.append(f"TVA : {vat.message}")
+    lines += _rights_tax_forecasts(args, activite, ca, previous, year, start, cite)
     lines += ["", "Sources :"]
     for row in sorted(used.values(), key=lambda r: (r.parametre, r.categorie, r.date_effet)):
         lines.append(f"  - {row.cite()}")
@@ -166,6 +172,51 @@ def _amount(text: str, argument: str):
         raise XlaeError(f"{argument} : {text} refusé : au-delà de {euros(EXACT_LIMIT, 0)}, un montant ne se "
                         "calcule plus au centime près (un tableur n'en garde pas les centimes).", argument)
     return amount
+
+
+def _rights_tax_forecasts(args: argparse.Namespace, activite, ca: Decimal, previous: Decimal | None, year: int,
+                          start: dt.date | None, cite) -> list[str]:
+    """Quarters, IJ and maternity, barème vs VL, crossing dates: the same rules as ``xlae bilan``."""
+    from ..rules import droits, impot, prevision
+
+    foyer = impot.household(coerce.to_number(args.parts, "--parts"), True if args.couple else None, "--parts")
+    others = coerce.to_amount(args.autres_revenus, "--autres-revenus")
+    rfr = None if args.rfr is None else coerce.to_amount(args.rfr, "--rfr")
+    amounts = {activite: ca}
+    lines = ["", "Retraite :"]
+    quarters = droits.trimestres(amounts, year)
+    cite(*quarters.rows)
+    base = ("CA" if activite.value == "bnc_cipav"
+            else "revenu (CA − abattement, sans le minimum de 305 €)")
+    text = (f"  Trimestres validés en {year} : {quarters.trimestres} — {base} {euros(quarters.revenu)}, "
+            f"{euros(quarters.seuil)} par trimestre")
+    if quarters.trimestres < 4:
+        needed = droits.ca_pour_trimestres(quarters.trimestres + 1, activite, year)
+        text += f" ; {euros(needed)} de CA pour le trimestre suivant"
+    lines.append(text)
+    on = dt.date(year + 1, 1, 1)
+    before = ca if previous is None else previous
+    assumed = "" if previous is not None else f", comme {year} faute de --ca-precedent"
+    years = [amounts, {activite: before}, {activite: before}]
+    lines += ["", f"Droits pour un arrêt ou un congé commençant le {day(on)} (CA {year - 1} et {year - 2} : "
+                  f"{euros(before)}{assumed}) :"]
+    sick = droits.ij_maladie(years, on)
+    cite(*sick.rows)
+    lines.append(f"  Arrêt maladie : {sick.message}")
+    for kind in ("maternite", "paternite"):
+        leave = droits.conge(years, on, kind)
+        cite(*leave.rows)
+        lines.append(f"  {leave.message}")
+    comparison = impot.comparaison_vl(amounts, year, foyer, others, rfr)
+    cite(*comparison.rows)
+    lines += ["", f"Impôt sur le revenu {year} ({foyer.label}, autres revenus {euros(others)}) :",
+              f"  Au barème : {euros(comparison.bareme.net)} (impôt brut {euros(comparison.bareme.brut)}, "
+              f"décote {euros(comparison.bareme.decote)})",
+              f"  Avec versement libératoire : {euros(comparison.cout_vl)}",
+              f"  {comparison.message}", "", "Prévisions (CA réparti également sur les jours d'activité) :"]
+    for kind in prevision.SEUILS:
+        lines.append(f"  {prevision.forecast(amounts, dt.date(year, 12, 31), kind, start).message}")
+    return lines
 
 
 def _months(year: int, start: dt.date | None) -> list[dt.date]:

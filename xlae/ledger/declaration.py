@@ -28,7 +28,7 @@ from . import closing
 from .cells import cell_amount, cell_categorie, cell_date, lenient_date
 from .params import Parameters, require_parameters
 from .periods import Period, months_of, parse_period
-from .workbook import Book
+from .workbook import Book, LedgerRow
 
 # Lines of the URSSAF micro-entrepreneur declaration, in the form's order.
 FORM_LABELS = {
@@ -153,7 +153,7 @@ def _closure_warnings(book: Book, debut: dt.date, fin: dt.date) -> list[str]:
 
 
 def _receipts(book: Book, debut: dt.date, fin: dt.date, creation: dt.date | None,
-              window: dt.date) -> tuple[list[tuple[dt.date, Activite, Decimal]], int]:
+              window: dt.date) -> tuple[list[tuple[dt.date, Activite, Decimal, LedgerRow]], int]:
     """Receipts of [debut, fin]; refuses rows that could belong to it but cannot be counted."""
     found = []
     problems: list[str] = []
@@ -177,7 +177,7 @@ def _receipts(book: Book, debut: dt.date, fin: dt.date, creation: dt.date | None
             if problem:
                 problems.append(f"ligne {row.row} : {problem}")
         if not (date_problem or amount_problem or categorie_problem):
-            found.append((date, Activite(categorie), amount))
+            found.append((date, Activite(categorie), amount, row))
     if problems:
         listed = " ; ".join(problems[:MAX_LISTED])
         more = f" (et {len(problems) - MAX_LISTED} autre(s))" if len(problems) > MAX_LISTED else ""
@@ -187,10 +187,17 @@ def _receipts(book: Book, debut: dt.date, fin: dt.date, creation: dt.date | None
     return found, before
 
 
-def _lines(receipts: list[tuple[dt.date, Activite, Decimal]], debut: dt.date, fin: dt.date,
+def year_receipts(book: Book, annee: int, creation: dt.date | None
+                  ) -> tuple[list[tuple[dt.date, Activite, Decimal, LedgerRow]], int]:
+    """Receipts of the civil year ``annee``, read as strictly as a declaration (``xlae bilan``)."""
+    debut, fin = dt.date(annee, 1, 1), dt.date(annee, 12, 31)
+    return _receipts(book, debut, fin, creation, debut)
+
+
+def _lines(receipts: list[tuple[dt.date, Activite, Decimal, LedgerRow]], debut: dt.date, fin: dt.date,
            params: Parameters) -> list[CategoryLine]:
     months = months_of(debut, fin)
-    categories = {c for _, c, _ in receipts} or {params.activite}
+    categories = {c for _, c, _, _ in receipts} or {params.activite}
     lines = []
     for categorie in [a for a in Activite if a in categories]:
         nature = params.nature_for(categorie)
@@ -198,7 +205,7 @@ def _lines(receipts: list[tuple[dt.date, Activite, Decimal]], debut: dt.date, fi
         count = 0
         for first, last in months:
             ca = ZERO
-            for date, cat, amount in receipts:
+            for date, cat, amount, _ in receipts:
                 if cat is categorie and first <= date <= last:
                     ca += amount
                     count += 1

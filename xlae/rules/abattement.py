@@ -33,19 +33,24 @@ def fractions(ca: Mapping[Activite, Decimal]) -> dict[Activite, Decimal]:
     return {activite: total for activite, total in grouped.values()}
 
 
-def abattement(ca: Mapping[Activite, Decimal], annee: int, rates: Rates | None = None) -> Decimal:
-    """Abattement in € (to the cent) for the CA of each activity of ``annee``."""
+def abattement(ca: Mapping[Activite, Decimal], annee: int, rates: Rates | None = None,
+               minimum_305: bool = True) -> Decimal:
+    """Abattement in € (to the cent) for the CA of each activity of ``annee``.
+
+    ``minimum_305=False`` drops the 305 € minimum: the revenu cotisé that validates
+    retirement quarters has none (mon-entreprise ``plancher abattement: non``).
+    """
     rates = rates or get_rates()
     on = first_of_year(annee)
     parts = {a: v for a, v in fractions(ca).items() if v > 0}
     if not parts:
         return ZERO
-    per_fraction = rates.value("abattement_minimum_par_fraction", "toutes", "toutes", on) == 1
+    per_fraction = (rates.value("abattement_minimum_par_fraction", "toutes", "toutes", on) == 1) or not minimum_305
     total = ZERO
     floor = ZERO
     for activite, amount in parts.items():
         rate = rates.value("abattement_taux", activite.value, "toutes", on)
-        minimum = rates.value("abattement_minimum", activite.value, "toutes", on)
+        minimum = rates.value("abattement_minimum", activite.value, "toutes", on) if minimum_305 else ZERO
         if per_fraction:
             total += min(amount, max(minimum, cents(amount * rate)))
         else:
@@ -56,7 +61,8 @@ def abattement(ca: Mapping[Activite, Decimal], annee: int, rates: Rates | None =
     return total
 
 
-def revenu(ca: Mapping[Activite, Decimal], annee: int, rates: Rates | None = None) -> Decimal:
-    """Taxable revenu: CA minus abattement, never below zero."""
+def revenu(ca: Mapping[Activite, Decimal], annee: int, rates: Rates | None = None,
+           minimum_305: bool = True) -> Decimal:
+    """Taxable revenu: CA minus abattement, never below zero (``minimum_305``: see ``abattement``)."""
     gross = sum((v for v in ca.values() if v > 0), ZERO)
-    return max(ZERO, gross - abattement(ca, annee, rates))
+    return max(ZERO, gross - abattement(ca, annee, rates, minimum_305))
