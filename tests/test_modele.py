@@ -26,8 +26,8 @@ ALLOWED = {"SUM", "SUMPRODUCT", "ROUND", "IF", "IFERROR", "AND", "OR", "NOT", "I
 
 
 def test_committed_template_is_regenerated_byte_for_byte() -> None:
-    assert build.workbook_bytes(build.build_workbook()) == TEMPLATE.read_bytes(), \
-        "workbooks/modele-auto-entrepreneur.xlsx est périmé : relancez « xlae modele --sortie … --force »"
+    assert build.shipped_template_bytes() == TEMPLATE.read_bytes(), \
+        "workbooks/modele-auto-entrepreneur.xlsx est périmé : relancez « xlae modele --annee 2026 --sortie … --force »"
 
 
 def test_committed_example_is_regenerated_byte_for_byte() -> None:
@@ -44,14 +44,14 @@ def test_no_clock_in_the_file() -> None:
 
 def test_cli_writes_then_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "mes-comptes.xlsx"
-    assert main(["modele", "--sortie", str(target)]) == 0
+    assert main(["modele", "--sortie", str(target), "--annee", str(build.SHIPPED_YEAR)]) == 0
     assert target.read_bytes() == TEMPLATE.read_bytes()
     target.write_bytes(b"mes donnees")
     assert main(["modele", "--sortie", str(target)]) == 2
     err = capsys.readouterr().err
     assert "existe déjà" in err and "--force" in err
     assert target.read_bytes() == b"mes donnees"  # untouched
-    assert main(["modele", "--sortie", str(target), "--force"]) == 0
+    assert main(["modele", "--sortie", str(target), "--force", "--annee", str(build.SHIPPED_YEAR)]) == 0
     assert target.read_bytes() == TEMPLATE.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mes-comptes.xlsx"]  # no temp file left
 
@@ -67,7 +67,7 @@ def test_sheets_names_and_validations() -> None:
     for name in L.PARAMETER_NAMES:
         assert wb.defined_names[name].attr_text == L.parameter_ref(name)
     params = wb[L.SHEET_PARAMETRES]
-    assert params[L.PARAMETER_CELLS["annee"]].value == build.default_year()
+    assert params[L.PARAMETER_CELLS["annee"]].value == build.SHIPPED_YEAR
     assert params[L.PARAMETER_CELLS["annee"]].protection.locked is False
     assert params.protection.sheet is True
     recettes = wb[L.SHEET_RECETTES]
@@ -190,7 +190,8 @@ def test_red_only_on_rows_to_correct_and_help_rows_tall_enough() -> None:
     red = {str(rng.sqref) for rng, rules in ws.conditional_formatting._cf_rules.items()
            if any(r.operator == "greaterThan" and r.formula == ["0"] for r in rules)}
     # rows 46 (receipts filled) and 52 (purchases filled) are counts, not errors: not red
-    assert red == {f"B{S.ROW_CHECKS + 1}:B{S.ROW_CHECKS + 5} B{S.ROW_CHECKS + 7}:B{S.ROW_INVALID_TOTAL}"}
+    # … and the receipts dated outside the displayed year (58) are red
+    assert red == {f"B{S.ROW_CHECKS + 1}:B{S.ROW_CHECKS + 5} B{S.ROW_CHECKS + 7}:B{S.ROW_OUT_OF_YEAR}"}
     params = wb[L.SHEET_PARAMETRES]
     for row in range(2, 2 + len(L.PARAMETER_NAMES)):
         text = params[f"C{row}"].value or ""
@@ -210,3 +211,50 @@ def test_previous_year_ca_of_an_unknown_activity_is_an_error_not_a_zero(activite
     # attributed to bnc when known: 90 000 on the BNC row, none on the others
     expected_bnc = 90000.0 if origin == "Paramètres" else 0.0
     assert v[f"B{S.ROW_PREV_CAT + 2}"] == expected_bnc
+
+
+def test_template_written_today_opens_on_the_current_year(tmp_path: Path) -> None:
+    target = tmp_path / "modele.xlsx"
+    assert main(["modele", "--sortie", str(target)]) == 0
+    params = load_workbook(target)[L.SHEET_PARAMETRES]
+    assert params[L.PARAMETER_CELLS["annee"]].value == dt.date.today().year
+
+
+@pytest.mark.parametrize("today, year", [
+    (dt.date(2026, 12, 2), 2026),   # not 2029, the last (UNCERTAIN, carried-over) ceiling row
+    (dt.date(2027, 1, 1), 2027),
+    (dt.date(2031, 6, 30), 2031),   # beyond the last row: the rates carry over, the current year stays
+    (dt.date(2019, 5, 1), 2023),    # a clock before the rates' coverage: the first year they cover
+])
+def test_default_year_is_the_current_year(today: dt.date, year: int) -> None:
+    assert build.default_year(today) == year
+
+
+def _dated_receipts(year: int, dates: list) -> S.Inputs:
+    recettes = pd.DataFrame([{"date": d, "categorie": "bnc", "montant": 100.0, "row": L.FIRST_DATA_ROW + i}
+                             for i, d in enumerate(dates)])
+    for col in L.RECETTES_COLUMNS:
+        if col.key not in recettes.columns:
+            recettes[col.key] = None
+    achats = pd.DataFrame({**{c.key: [] for c in L.ACHATS_COLUMNS}, "row": []})
+    return S.Inputs({"activite": "bnc", "annee": year, "date_creation": dt.date(2025, 1, 1)}, recettes, achats)
+
+
+@pytest.mark.parametrize("year, dates, out, message", [
+    # 3 receipts of 2026 in a template left on 2029: 2026 is neither 2029 nor 2028
+    (2029, [dt.date(2026, 1, 5), dt.date(2026, 6, 1), dt.date(2026, 12, 31)], 3, "3 recette(s) datée(s) hors de 2028 et 2029"),
+    # 2026 receipts in a template on 2027: previous-year CA only, nothing in the displayed year
+    (2027, [dt.date(2026, 1, 5), dt.date(2026, 12, 31)], 0, "aucune recette datée de 2027 (les 2 recettes"),
+    # the normal case: last year's and this year's receipts
+    (2026, [dt.date(2025, 6, 1), dt.date(2026, 1, 1), dt.date(2026, 12, 31)], 0, ""),
+    # one euro... one day over: 1 January of the next year is outside
+    (2026, [dt.date(2026, 12, 31), dt.date(2027, 1, 1)], 1, "1 recette(s) datée(s) hors de 2025 et 2026"),
+    (2026, [], 0, ""),
+])
+def test_receipts_outside_the_displayed_year_are_flagged(year, dates, out, message) -> None:
+    values = S.evaluate(_dated_receipts(year, dates))
+    assert values[f"B{S.ROW_OUT_OF_YEAR}"] == out
+    check = values[S.KEY_CELLS["controle_annee"]]
+    assert (message in check) if message else check == ""
+    if message:
+        assert check.startswith("Attention : ") and "Paramètres, B10" in check

@@ -76,6 +76,7 @@ ROW_RESULTAT, ROW_REGIME = 40, 41
 ROW_COMPTE_SEUIL, ROW_COMPTE = 43, 44
 ROW_CHECKS = 46            # 46..56 detail, 57 total
 ROW_INVALID_TOTAL = 57
+ROW_OUT_OF_YEAR = 58       # receipts dated neither in the displayed year nor the year before
 MONTH_HEADER = 60
 MONTH_FIRST = 61           # 61..72 = January..December
 MONTH_TOTAL = 73
@@ -107,6 +108,7 @@ KEY_CELLS = {
     "part_seuil_tva": f"B{ROW_TVA_PART}", "revenu": f"B{ROW_REVENU}", "achats": f"B{ROW_ACHATS}",
     "total_a_payer": f"B{ROW_TOTAL_PAYER}", "resultat_reel": f"B{ROW_RESULTAT}",
     "compte_dedie": f"B{ROW_COMPTE}", "lignes_invalides": f"B{ROW_INVALID_TOTAL}",
+    "controle_annee": f"C{ROW_YEAR}",
 }
 
 
@@ -344,6 +346,12 @@ class _Ledger:
             mask &= self.category == category
         return _money(self.amount[mask])
 
+    def in_years(self, first: int, last: int) -> np.ndarray:
+        """Rows dated from 1 January ``first`` to 31 December ``last`` (text dates: False)."""
+        start, end = _serial(dt.date(first, 1, 1)), _serial(dt.date(last + 1, 1, 1))
+        with np.errstate(invalid="ignore"):
+            return self.date_ok & (self.date >= start) & (self.date < end)
+
     def count(self, mask: np.ndarray) -> float:
         return float(np.count_nonzero(self.used & mask))
 
@@ -451,8 +459,42 @@ class _Builder:
         self.text("A1", "Synthèse de l'année — micro-entreprise")
         self.text(f"A{ROW_YEAR}", "Année affichée (modifiable dans Paramètres)")
         self.add(f"B{ROW_YEAR}", "Année affichée", "=annee", "0", "year", lambda c: float(c.annee))
+        self._year_check()
         self.text("A3", "Montants en euros, CA encaissé d'après le livre des recettes. Les cellules AE_* "
                         "demandent Excel avec xlwings, ou la commande « xlae recalculer ».")
+
+    def _year_check(self) -> None:
+        """C2: a loud sentence when the ledger's receipts do not belong to the displayed year.
+
+        Why: a template left on another year shows 0 € everywhere without any error;
+        receipts of the year before are the previous-year CA, any other year counts nowhere.
+        """
+        where = f"{L.SHEET_PARAMETRES}, {L.PARAMETER_CELLS['annee']}"
+        out = f"B{ROW_OUT_OF_YEAR}"
+        dated = f"COUNT({self.RA})"
+        in_year = f"SUMPRODUCT(ISNUMBER({self.RA})*({self.RA}>=DATE(annee,1,1))*({self.RA}<DATE(annee+1,1,1)))"
+        start, stop = "DATE(annee-1,1,1)", "DATE(annee+1,1,1)"
+        self.add(out, "Recettes datées hors de l'année affichée et de la précédente",
+                 f"=SUMPRODUCT(ISNUMBER({self.RA})*(({self.RA}<{start})+({self.RA}>={stop})))", COUNT, "count",
+                 lambda c: c.recettes.count(c.recettes.date_ok & ~c.recettes.in_years(c.annee - 1, c.annee)))
+
+        def check(c: _Context) -> str:
+            outside = int(c.num(out))
+            if outside:
+                return (f"Attention : {outside} recette(s) datée(s) hors de {c.annee - 1} et {c.annee} ne sont "
+                        f"comptées nulle part : vérifiez l'année affichée ({where}) ou ces dates.")
+            dated_rows = int(c.recettes.count(c.recettes.date_ok))
+            if dated_rows and not c.recettes.count(c.recettes.date_ok & c.recettes.in_years(c.annee, c.annee)):
+                return (f"Attention : aucune recette datée de {c.annee} (les {dated_rows} recettes datées du livre "
+                        f"sont de {c.annee - 1}) : vérifiez l'année affichée ({where}).")
+            return ""
+
+        self.add(f"C{ROW_YEAR}", "Contrôle de l'année affichée",
+                 f'=IF({out}>0,"Attention : "&{out}&" recette(s) datée(s) hors de "&(annee-1)&" et "&annee&'
+                 f'" ne sont comptées nulle part : vérifiez l\'année affichée ({where}) ou ces dates.",'
+                 f'IF(AND({dated}>0,{in_year}=0),"Attention : aucune recette datée de "&annee&'
+                 f'" (les "&{dated}&" recettes datées du livre sont de "&(annee-1)&") : vérifiez l\'année '
+                 f'affichée ({where}).",""))', GENERAL, "text", check)
 
     def _ceiling(self) -> None:
         self.text("A4", "Chiffre d'affaires et plafond du régime micro")
