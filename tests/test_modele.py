@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from xlae.cli import main
-from xlae.template import build, exemple, layout as L, synthese as S
+from xlae.template import build, exemple, layout as L, lecture, synthese as S
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbooks" / "modele-auto-entrepreneur.xlsx"
@@ -258,3 +258,29 @@ def test_receipts_outside_the_displayed_year_are_flagged(year, dates, out, messa
     assert (message in check) if message else check == ""
     if message:
         assert check.startswith("Attention : ") and "Paramètres, B10" in check
+
+
+@pytest.mark.parametrize("path", [TEMPLATE, EXAMPLE], ids=["modele", "exemple"])
+def test_shipped_workbooks_carry_a_value_in_every_formula_cell(path: Path) -> None:
+    """A viewer that does not compute (phone, Google Drive preview) shows the cached values."""
+    expected = S.evaluate(lecture.read_inputs(path))
+    sheet = load_workbook(path, data_only=True)[L.SHEET_SYNTHESE]
+    formulas = load_workbook(path)[L.SHEET_SYNTHESE]
+    cells = S.summary_cells()
+    assert len(cells) > 400
+    for cell in cells:
+        assert str(formulas[cell.ref].value).startswith("="), cell.ref
+        shown, value = sheet[cell.ref].value, S.excel_value(expected[cell.ref])
+        if isinstance(shown, dt.datetime):
+            shown = S.excel_value(shown)
+        assert shown == value or (value == "" and shown in ("", None)), (cell.ref, shown, value)
+    archive = zipfile.ZipFile(path)
+    assert b"fullCalcOnLoad" not in archive.read("xl/workbook.xml")  # viewers keep the cached values
+
+
+def test_cli_example_carries_values(tmp_path: Path) -> None:
+    target = tmp_path / "exemple.xlsx"
+    assert main(["modele", "--exemple", "--sortie", str(target)]) == 0
+    assert target.read_bytes() == EXAMPLE.read_bytes()
+    sheet = load_workbook(target, data_only=True)[L.SHEET_SYNTHESE]
+    assert sheet[S.KEY_CELLS["ca_annee"]].value > 0

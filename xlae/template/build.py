@@ -314,8 +314,30 @@ def _page(ws, landscape: bool) -> None:
 
 
 def template_bytes(rows: int = L.MAX_ROWS, year: int | None = None) -> bytes:
-    """The empty template's bytes, for ``year`` (default: the current year)."""
-    return workbook_bytes(build_workbook(rows=rows, year=year))
+    """The empty template's bytes, for ``year`` (default: the current year), with computed values."""
+    return computed_bytes(build_workbook(rows=rows, year=year), rows)
+
+
+def computed_bytes(wb: Workbook, rows: int = L.MAX_ROWS) -> bytes:
+    """``workbook_bytes`` with a cached value in every formula cell of Synthèse.
+
+    Why: a viewer that does not compute (phone preview, Google Drive, Excel in
+    protected view) shows cached values; without them every figure is blank.
+    The values are ``synthese.evaluate``'s, the twin of each formula.
+    """
+    from ..batch import xlsx
+    from .lecture import workbook_inputs
+
+    data = workbook_bytes(wb)
+    values = S.evaluate(workbook_inputs(wb), rows)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        package = xlsx.read_package(archive)
+        part = package.sheets[L.SHEET_SYNTHESE]
+        sheet, _ = xlsx.with_cached_values(archive.read(part), {ref: S.excel_value(v) for ref, v in values.items()})
+        workbook = xlsx.workbook_path(archive)
+        out = io.BytesIO()
+        xlsx.copy_with_changes(archive, out, {part: sheet, workbook: xlsx.without_full_calc(archive.read(workbook))})
+    return out.getvalue()
 
 
 def shipped_template_bytes() -> bytes:
