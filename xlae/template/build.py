@@ -29,6 +29,7 @@ from ..errors import XlaeError
 from ..rates import COLUMNS as RATE_COLUMNS
 from ..rates import get_rates
 from . import layout as L
+from . import natif as N
 from . import synthese as S
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
@@ -104,6 +105,8 @@ def build_workbook(parametres: dict[str, Any] | None = None, rows: int = L.MAX_R
     _parametres(wb.active, values)
     for name in L.PARAMETER_NAMES:
         wb.defined_names[name] = DefinedName(name, attr_text=L.parameter_ref(name))
+    for col, name in N.BAREMES_NAMES.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=N.baremes_ref(col))
     _ledger(wb.create_sheet(L.SHEET_RECETTES), L.RECETTES_COLUMNS, RECETTES_WIDTHS, True, rows)
     _ledger(wb.create_sheet(L.SHEET_ACHATS), L.ACHATS_COLUMNS, ACHATS_WIDTHS, False, rows)
     _synthese(wb.create_sheet(L.SHEET_SYNTHESE), rows)
