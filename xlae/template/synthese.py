@@ -772,7 +772,7 @@ class _Builder:
         formula = '""'
         for test, message in reversed(checks):
             formula = f"IF({test},{message},{formula})"
-        self.helper("erreur", "Erreur de paramètre (vide : aucune)", "=" + formula, GENERAL, "text",
+        self.helper("erreur", "Paramètre refusé (vide : aucun)", "=" + formula, GENERAL, "text",
                     lambda c: c.parameter_error())
         creation = H["creation"]
         self.helper("acre_fin", "Fin de l'ACRE",
