@@ -16,18 +16,20 @@ import pytest
 from openpyxl import load_workbook
 
 from xlae.cli import main
-from xlae.template import build, exemple, layout as L, synthese as S
+from xlae.template import build, exemple, layout as L, lecture, synthese as S
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbooks" / "modele-auto-entrepreneur.xlsx"
 EXAMPLE = ROOT / "workbooks" / "exemple-auto-entrepreneur.xlsx"
+# Functions that Excel 2010+, LibreOffice Calc and Google Sheets all have (no dynamic arrays, no TEXT).
 ALLOWED = {"SUM", "SUMPRODUCT", "ROUND", "IF", "IFERROR", "AND", "OR", "NOT", "ISNUMBER", "DATE", "EOMONTH",
-           "MAX", "MIN", "COUNT", "ROW"}
+           "MAX", "MIN", "COUNT", "ROW", "YEAR", "MONTH", "DAY", "INT", "MOD", "RIGHT", "LOWER", "UPPER", "ABS",
+           "CHOOSE", "SEARCH"}
 
 
 def test_committed_template_is_regenerated_byte_for_byte() -> None:
-    assert build.workbook_bytes(build.build_workbook()) == TEMPLATE.read_bytes(), \
-        "workbooks/modele-auto-entrepreneur.xlsx est périmé : relancez « xlae modele --sortie … --force »"
+    assert build.shipped_template_bytes() == TEMPLATE.read_bytes(), \
+        "workbooks/modele-auto-entrepreneur.xlsx est périmé : relancez « xlae modele --annee 2026 --sortie … --force »"
 
 
 def test_committed_example_is_regenerated_byte_for_byte() -> None:
@@ -44,14 +46,14 @@ def test_no_clock_in_the_file() -> None:
 
 def test_cli_writes_then_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "mes-comptes.xlsx"
-    assert main(["modele", "--sortie", str(target)]) == 0
+    assert main(["modele", "--sortie", str(target), "--annee", str(build.SHIPPED_YEAR)]) == 0
     assert target.read_bytes() == TEMPLATE.read_bytes()
     target.write_bytes(b"mes donnees")
     assert main(["modele", "--sortie", str(target)]) == 2
     err = capsys.readouterr().err
     assert "existe déjà" in err and "--force" in err
     assert target.read_bytes() == b"mes donnees"  # untouched
-    assert main(["modele", "--sortie", str(target), "--force"]) == 0
+    assert main(["modele", "--sortie", str(target), "--force", "--annee", str(build.SHIPPED_YEAR)]) == 0
     assert target.read_bytes() == TEMPLATE.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mes-comptes.xlsx"]  # no temp file left
 
@@ -67,7 +69,7 @@ def test_sheets_names_and_validations() -> None:
     for name in L.PARAMETER_NAMES:
         assert wb.defined_names[name].attr_text == L.parameter_ref(name)
     params = wb[L.SHEET_PARAMETRES]
-    assert params[L.PARAMETER_CELLS["annee"]].value == build.default_year()
+    assert params[L.PARAMETER_CELLS["annee"]].value == build.SHIPPED_YEAR
     assert params[L.PARAMETER_CELLS["annee"]].protection.locked is False
     assert params.protection.sheet is True
     recettes = wb[L.SHEET_RECETTES]
@@ -97,18 +99,13 @@ def test_only_portable_functions() -> None:
     used = set()
     for cell in S.summary_cells():
         used |= set(re.findall(r"([A-Z][A-Z0-9_.]*)\(", re.sub(r'"[^"]*"', "", cell.formula)))
-    assert {f for f in used if not f.startswith("AE_")} <= ALLOWED
-    assert {f for f in used if f.startswith("AE_")} == {
-        "AE_PLAFOND", "AE_DEPASSEMENT", "AE_TVA", "AE_TVA_SEUIL", "AE_ABATTEMENT", "AE_REVENU",
-        "AE_COTISATIONS", "AE_CFP", "AE_TFC", "AE_VL", "AE_ECHEANCE", "AE_TAUX"}
+    assert used <= ALLOWED, used - ALLOWED
+    assert not any(f.startswith("AE_") for f in used)  # no add-in needed: no #NAME? anywhere
 
 
-def test_ae_dependents_come_from_the_formulas() -> None:
-    dependent = S.ae_dependent_refs()
-    assert "B11" in dependent and "H61" in dependent   # AE_PLAFOND, AE_COTISATIONS
-    assert "B13" in dependent and "L61" in dependent   # reads B11 / H61..K61
-    assert "B39" in dependent                          # year total, via L73
-    assert "C61" not in dependent and "B5" not in dependent and "B57" not in dependent  # native sums
+def test_no_cell_depends_on_the_add_in_and_formulas_fit_excel() -> None:
+    assert S.ae_dependent_refs() == set()
+    assert max(len(c.formula) for c in S.summary_cells()) < 8192  # Excel's limit for one formula
 
 
 def _frame(rows: list[dict], columns: tuple[L.Column, ...]) -> pd.DataFrame:
@@ -190,7 +187,8 @@ def test_red_only_on_rows_to_correct_and_help_rows_tall_enough() -> None:
     red = {str(rng.sqref) for rng, rules in ws.conditional_formatting._cf_rules.items()
            if any(r.operator == "greaterThan" and r.formula == ["0"] for r in rules)}
     # rows 46 (receipts filled) and 52 (purchases filled) are counts, not errors: not red
-    assert red == {f"B{S.ROW_CHECKS + 1}:B{S.ROW_CHECKS + 5} B{S.ROW_CHECKS + 7}:B{S.ROW_INVALID_TOTAL}"}
+    # … and the receipts dated outside the displayed year (58) are red
+    assert red == {f"B{S.ROW_CHECKS + 1}:B{S.ROW_CHECKS + 5} B{S.ROW_CHECKS + 7}:B{S.ROW_OUT_OF_YEAR}"}
     params = wb[L.SHEET_PARAMETRES]
     for row in range(2, 2 + len(L.PARAMETER_NAMES)):
         text = params[f"C{row}"].value or ""
@@ -210,3 +208,76 @@ def test_previous_year_ca_of_an_unknown_activity_is_an_error_not_a_zero(activite
     # attributed to bnc when known: 90 000 on the BNC row, none on the others
     expected_bnc = 90000.0 if origin == "Paramètres" else 0.0
     assert v[f"B{S.ROW_PREV_CAT + 2}"] == expected_bnc
+
+
+def test_template_written_today_opens_on_the_current_year(tmp_path: Path) -> None:
+    target = tmp_path / "modele.xlsx"
+    assert main(["modele", "--sortie", str(target)]) == 0
+    params = load_workbook(target)[L.SHEET_PARAMETRES]
+    assert params[L.PARAMETER_CELLS["annee"]].value == dt.date.today().year
+
+
+@pytest.mark.parametrize("today, year", [
+    (dt.date(2026, 12, 2), 2026),   # not 2029, the last (UNCERTAIN, carried-over) ceiling row
+    (dt.date(2027, 1, 1), 2027),
+    (dt.date(2031, 6, 30), 2031),   # beyond the last row: the rates carry over, the current year stays
+    (dt.date(2019, 5, 1), 2023),    # a clock before the rates' coverage: the first year they cover
+])
+def test_default_year_is_the_current_year(today: dt.date, year: int) -> None:
+    assert build.default_year(today) == year
+
+
+def _dated_receipts(year: int, dates: list) -> S.Inputs:
+    recettes = pd.DataFrame([{"date": d, "categorie": "bnc", "montant": 100.0, "row": L.FIRST_DATA_ROW + i}
+                             for i, d in enumerate(dates)])
+    for col in L.RECETTES_COLUMNS:
+        if col.key not in recettes.columns:
+            recettes[col.key] = None
+    achats = pd.DataFrame({**{c.key: [] for c in L.ACHATS_COLUMNS}, "row": []})
+    return S.Inputs({"activite": "bnc", "annee": year, "date_creation": dt.date(2025, 1, 1)}, recettes, achats)
+
+
+@pytest.mark.parametrize("year, dates, out, message", [
+    # 3 receipts of 2026 in a template left on 2029: 2026 is neither 2029 nor 2028
+    (2029, [dt.date(2026, 1, 5), dt.date(2026, 6, 1), dt.date(2026, 12, 31)], 3, "3 recette(s) datée(s) hors de 2028 et 2029"),
+    # 2026 receipts in a template on 2027: previous-year CA only, nothing in the displayed year
+    (2027, [dt.date(2026, 1, 5), dt.date(2026, 12, 31)], 0, "aucune recette datée de 2027 (les 2 recettes"),
+    # the normal case: last year's and this year's receipts
+    (2026, [dt.date(2025, 6, 1), dt.date(2026, 1, 1), dt.date(2026, 12, 31)], 0, ""),
+    # one euro... one day over: 1 January of the next year is outside
+    (2026, [dt.date(2026, 12, 31), dt.date(2027, 1, 1)], 1, "1 recette(s) datée(s) hors de 2025 et 2026"),
+    (2026, [], 0, ""),
+])
+def test_receipts_outside_the_displayed_year_are_flagged(year, dates, out, message) -> None:
+    values = S.evaluate(_dated_receipts(year, dates))
+    assert values[f"B{S.ROW_OUT_OF_YEAR}"] == out
+    check = values[S.KEY_CELLS["controle_annee"]]
+    assert (message in check) if message else check == ""
+    if message:
+        assert check.startswith("Attention : ") and "Paramètres, B10" in check
+
+
+@pytest.mark.parametrize("path", [TEMPLATE, EXAMPLE], ids=["modele", "exemple"])
+def test_shipped_workbooks_carry_a_value_in_every_formula_cell(path: Path) -> None:
+    """A viewer that does not compute (phone, Google Drive preview) shows the cached values."""
+    expected = S.evaluate(lecture.read_inputs(path))
+    sheet = load_workbook(path, data_only=True)[L.SHEET_SYNTHESE]
+    formulas = load_workbook(path)[L.SHEET_SYNTHESE]
+    cells = S.summary_cells()
+    assert len(cells) > 400
+    for cell in cells:
+        assert str(formulas[cell.ref].value).startswith("="), cell.ref
+        shown, value = sheet[cell.ref].value, S.excel_value(expected[cell.ref])
+        if isinstance(shown, dt.datetime):
+            shown = S.excel_value(shown)
+        assert shown == value or (value == "" and shown in ("", None)), (cell.ref, shown, value)
+    archive = zipfile.ZipFile(path)
+    assert b"fullCalcOnLoad" not in archive.read("xl/workbook.xml")  # viewers keep the cached values
+
+
+def test_cli_example_carries_values(tmp_path: Path) -> None:
+    target = tmp_path / "exemple.xlsx"
+    assert main(["modele", "--exemple", "--sortie", str(target)]) == 0
+    assert target.read_bytes() == EXAMPLE.read_bytes()
+    sheet = load_workbook(target, data_only=True)[L.SHEET_SYNTHESE]
+    assert sheet[S.KEY_CELLS["ca_annee"]].value > 0

@@ -251,3 +251,18 @@ def test_formulas_engine_agrees_with_the_fast_path_on_the_template(tmp_path: Pat
     assert rows[0][:4] == ("standard.xlsx", "service_bic", 2026, 4525)
     assert rows[1][0] == "perso.xlsx"
     assert rows[1][1:] == rows[0][1:]  # the report reads the same figures from both engines
+
+
+def test_a_ledger_of_another_year_than_the_displayed_one_is_reported(tmp_path: Path, capsys) -> None:
+    # 2026 receipts in a template left on 2029: the Synthèse shows 0 €, the workbook must not pass.
+    source = make_workbook(tmp_path / "ancienne-annee.xlsx", [receipt("2026-03-02", 1200.0),
+                                                              receipt("2026-11-30", 800.0)], {"annee": 2029})
+    out = tmp_path / "out"
+    assert cli.main(["recalculer", str(source), "--sortie", str(out), "--sans-progression"]) == 1
+    printed = capsys.readouterr()
+    assert "2 recette(s) datée(s) hors de 2028 et 2029" in printed.out + printed.err
+    copy = openpyxl.load_workbook(out / source.name, data_only=True)[layout.SHEET_SYNTHESE]
+    assert copy[S.KEY_CELLS["controle_annee"]].value.startswith("Attention : 2 recette(s)")
+    # The same ledger on its own year passes.
+    good = make_workbook(tmp_path / "bonne-annee.xlsx", [receipt("2026-03-02", 1200.0)], {"annee": 2026})
+    assert cli.main(["recalculer", str(good), "--sortie", str(tmp_path / "out2"), "--sans-progression"]) == 0

@@ -45,8 +45,9 @@ def test_formulas_cover_exactly_the_rows_asked() -> None:
     assert covered_rows(cells) == 50
     assert covered_rows(default) == L.MAX_ROWS
     assert covered_rows({}) == L.MAX_ROWS
-    # 71 formulas read the ledgers: 67 + the 4 previous-year CA cells of a first declaration (W74:Z74).
-    assert summary.differences(cells, 50) == [] and len(summary.differences(cells)) == 71
+    # 73 formulas read the ledgers: 67 + the 4 previous-year CA cells of a first declaration (W74:Z74)
+    # + the year check (B58 count, C2 sentence).
+    assert summary.differences(cells, 50) == [] and len(summary.differences(cells)) == 73
 
 
 def test_generator_formats_and_validations_follow_the_rows() -> None:

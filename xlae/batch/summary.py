@@ -277,6 +277,11 @@ def summary_problems(ledgers: Ledgers, values: dict[str, Any]) -> str | None:
                      f"catégories {', '.join(layout.CATEGORIES)} : le « CA de l'année précédente » saisi "
                      f"({euros(previous)}) n'est compté nulle part ; choisissez l'activité dans la liste")
     prefix = layout.SHEET_SYNTHESE + "!"
+    from ..template import synthese
+
+    year_check = values.get(synthese.KEY_CELLS["controle_annee"], values.get(prefix + synthese.KEY_CELLS["controle_annee"]))
+    if isinstance(year_check, str) and year_check:
+        notes.append(f"Synthèse!{synthese.KEY_CELLS['controle_annee']} : « {year_check.rstrip('.')} »")
     errors = sorted(((ref.removeprefix(prefix), value) for ref, value in values.items()
                      if ("!" not in ref or ref.startswith(prefix))
                      and isinstance(value, str) and value.startswith("Erreur")), key=lambda item: _ref_order(item[0]))

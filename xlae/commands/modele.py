@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..errors import XlaeError
 from ..template import build, layout
 
 DEFAULT_NAME = "modele-auto-entrepreneur.xlsx"
@@ -23,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--exemple", action="store_true",
                         help="écrit l'exemple rempli (informaticien en BNC) au lieu du modèle vide")
     parser.add_argument("--force", action="store_true", help="remplace le fichier s'il existe déjà")
+    parser.add_argument("--annee", metavar="AAAA", type=_year,
+                        help="année affichée par la synthèse du modèle vide (défaut : l'année en cours)")
     parser.add_argument("--lignes", metavar="N", type=_rows, default=layout.MAX_ROWS,
                         help=f"lignes des livres couvertes par les formules de la synthèse (défaut : "
                              f"{layout.MAX_ROWS}, au plus {layout.MAX_SHEET_ROWS}) ; au-delà de 10 000 lignes, "
@@ -33,12 +36,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.exemple:
         from ..template import exemple
+        if args.annee is not None:
+            raise XlaeError(f"--annee : l'exemple est toujours l'année {exemple.YEAR} ; --annee ne vaut que "
+                            "pour le modèle vide.", "--annee")
         data = exemple.example_bytes(args.lignes)
     else:
-        data = build.workbook_bytes(build.build_workbook(rows=args.lignes))
+        data = build.template_bytes(args.lignes, args.annee)
     target = build.write_new_file(args.sortie, data, force=args.force)
     what = "Exemple" if args.exemple else "Modèle"
-    print(f"{what} écrit : {target} (formules de la synthèse sur {args.lignes} lignes de livre)")
+    year = exemple.YEAR if args.exemple else (args.annee or build.default_year())
+    print(f"{what} écrit : {target} (année {year}, formules de la synthèse sur {args.lignes} lignes de livre)")
     return 0
 
 
@@ -50,3 +57,12 @@ def _rows(text: str) -> int:
     if not 1 <= value <= layout.MAX_SHEET_ROWS:
         raise argparse.ArgumentTypeError(f"{value} refusé : de 1 à {layout.MAX_SHEET_ROWS} lignes")
     return value
+
+
+def _year(text: str) -> int:
+    from .. import coerce
+
+    try:
+        return coerce.to_covered_year(text.strip(), "--annee")
+    except XlaeError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--annee : ")) from None

@@ -29,6 +29,7 @@ from ..errors import XlaeError, os_reason
 from ..rates import COLUMNS as RATE_COLUMNS
 from ..rates import get_rates
 from . import layout as L
+from . import natif as N
 from . import synthese as S
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
@@ -68,13 +69,25 @@ ACHATS_WIDTHS = {"date": 14, "reference": 18, "fournisseur": 26, "nature": 34, "
                  "observations": 30, "cle_import": 14}
 
 
-def default_year() -> int:
-    """Year shown by a fresh template: the latest year of the ceilings in the rates sheet."""
-    return max(r.date_effet.year for r in get_rates().rows if r.parametre == "plafond_ca")
+# The workbooks committed in workbooks/ are generated for this year (byte-for-byte test); bump it
+# each January with « xlae modele --annee AAAA ». ``xlae modele`` itself writes the current year.
+SHIPPED_YEAR = 2026
 
 
-def build_workbook(parametres: dict[str, Any] | None = None, rows: int = L.MAX_ROWS) -> Workbook:
+def default_year(today: dt.date | None = None) -> int:
+    """Year shown by a fresh template: the current year (not the rates' last, carried-over row).
+
+    Before the rates' coverage (a wrong clock), the first year they cover.
+    """
+    year = (today or dt.date.today()).year
+    return max(year, get_rates().coverage_start.year)
+
+
+def build_workbook(parametres: dict[str, Any] | None = None, rows: int = L.MAX_ROWS,
+                   year: int | None = None) -> Workbook:
     """The template as an openpyxl workbook (parameters may be pre-filled).
+
+    ``year``: displayed year when ``parametres`` give none (default: ``default_year()``).
 
     ``rows``: ledger rows covered by the summary's formulas, the formats and the
     validations (rows 2..rows+1 of Recettes and Achats).
@@ -87,11 +100,13 @@ def build_workbook(parametres: dict[str, Any] | None = None, rows: int = L.MAX_R
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     values = {"acre": "non", "versement_liberatoire": "non", "periodicite": "mensuelle", "zone": "metropole",
-              "annee": default_year()}
+              "annee": year or default_year()}
     values.update(parametres or {})
     _parametres(wb.active, values)
     for name in L.PARAMETER_NAMES:
         wb.defined_names[name] = DefinedName(name, attr_text=L.parameter_ref(name))
+    for col, name in N.BAREMES_NAMES.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=N.baremes_ref(col))
     _ledger(wb.create_sheet(L.SHEET_RECETTES), L.RECETTES_COLUMNS, RECETTES_WIDTHS, True, rows)
     _ledger(wb.create_sheet(L.SHEET_ACHATS), L.ACHATS_COLUMNS, ACHATS_WIDTHS, False, rows)
     _synthese(wb.create_sheet(L.SHEET_SYNTHESE), rows)
@@ -235,8 +250,11 @@ def _synthese(ws, rows: int) -> None:
     ws.conditional_formatting.add(f"O{first}:O{last}", FormulaRule(
         formula=[f"AND(ISNUMBER(P{first}),O{first}>=P{first}*{S.ALERT_AMBER})"], fill=AMBER_FILL))
     # Red on the counts of rows to correct, not on the counts of filled rows (46 and 52).
-    checks = (f"B{S.ROW_CHECKS + 1}:B{S.ROW_CHECKS + 5} B{S.ROW_CHECKS + 7}:B{S.ROW_INVALID_TOTAL}")
+    checks = (f"B{S.ROW_CHECKS + 1}:B{S.ROW_CHECKS + 5} B{S.ROW_CHECKS + 7}:B{S.ROW_OUT_OF_YEAR}")
     ws.conditional_formatting.add(checks, CellIsRule(operator="greaterThan", formula=["0"], fill=RED_FILL))
+    year_check = S.KEY_CELLS["controle_annee"]
+    ws.conditional_formatting.add(year_check, FormulaRule(formula=[f'{year_check}<>""'], fill=RED_FILL))
+    ws[year_check].font = BOLD
     ws.conditional_formatting.add(f"B{S.ROW_DEPASSEMENT}", FormulaRule(
         formula=[f'ISNUMBER(SEARCH("passement",B{S.ROW_DEPASSEMENT}))'], fill=RED_FILL))
     ws.column_dimensions["A"].width = 46
@@ -296,6 +314,38 @@ def _page(ws, landscape: bool) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
     ws.oddFooter.center.text = "&A — page &P / &N"
+
+
+def template_bytes(rows: int = L.MAX_ROWS, year: int | None = None) -> bytes:
+    """The empty template's bytes, for ``year`` (default: the current year), with computed values."""
+    return computed_bytes(build_workbook(rows=rows, year=year), rows)
+
+
+def computed_bytes(wb: Workbook, rows: int = L.MAX_ROWS) -> bytes:
+    """``workbook_bytes`` with a cached value in every formula cell of Synthèse.
+
+    Why: a viewer that does not compute (phone preview, Google Drive, Excel in
+    protected view) shows cached values; without them every figure is blank.
+    The values are ``synthese.evaluate``'s, the twin of each formula.
+    """
+    from ..batch import xlsx
+    from .lecture import workbook_inputs
+
+    data = workbook_bytes(wb)
+    values = S.evaluate(workbook_inputs(wb), rows)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        package = xlsx.read_package(archive)
+        part = package.sheets[L.SHEET_SYNTHESE]
+        sheet, _ = xlsx.with_cached_values(archive.read(part), {ref: S.excel_value(v) for ref, v in values.items()})
+        workbook = xlsx.workbook_path(archive)
+        out = io.BytesIO()
+        xlsx.copy_with_changes(archive, out, {part: sheet, workbook: xlsx.without_full_calc(archive.read(workbook))})
+    return out.getvalue()
+
+
+def shipped_template_bytes() -> bytes:
+    """workbooks/modele-auto-entrepreneur.xlsx: the empty template of ``SHIPPED_YEAR``."""
+    return template_bytes(year=SHIPPED_YEAR)
 
 
 def workbook_bytes(wb: Workbook) -> bytes:

@@ -90,5 +90,5 @@ def example_workbook(rows: int = L.MAX_ROWS):
 
 
 def example_bytes(rows: int = L.MAX_ROWS) -> bytes:
-    """The example's xlsx bytes (deterministic); ``rows`` as in ``build.build_workbook``."""
-    return build.workbook_bytes(example_workbook(rows))
+    """The example's xlsx bytes with computed values (deterministic); ``rows`` as in ``build.build_workbook``."""
+    return build.computed_bytes(example_workbook(rows), rows)

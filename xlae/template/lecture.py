@@ -38,14 +38,19 @@ def read_inputs(path: str | os.PathLike[str]) -> Inputs:
     except Exception as error:  # openpyxl raises many kinds on bad files
         raise XlaeError(f"{os.fspath(path)!r} : classeur illisible ({error}).") from None
     try:
-        for sheet in (L.SHEET_PARAMETRES, L.SHEET_RECETTES, L.SHEET_ACHATS):
-            if sheet not in wb.sheetnames:
-                raise XlaeError(f"{os.fspath(path)!r} : feuille « {sheet} » absente.")
-        params_ws = wb[L.SHEET_PARAMETRES]
-        cells = {row[0].coordinate: row[0].value for row in params_ws.iter_rows(min_col=2, max_col=2)
-                 if hasattr(row[0], "coordinate")}
-        parametres = {name: cells.get(ref) for name, ref in L.PARAMETER_CELLS.items()}
-        return Inputs(parametres, _ledger(wb[L.SHEET_RECETTES], L.RECETTES_COLUMNS),
-                      _ledger(wb[L.SHEET_ACHATS], L.ACHATS_COLUMNS))
+        return workbook_inputs(wb, os.fspath(path))
     finally:
         wb.close()
+
+
+def workbook_inputs(wb: Any, name: str = "classeur") -> Inputs:
+    """``read_inputs`` of an openpyxl workbook already open (read-only or not, with its formulas)."""
+    for sheet in (L.SHEET_PARAMETRES, L.SHEET_RECETTES, L.SHEET_ACHATS):
+        if sheet not in wb.sheetnames:
+            raise XlaeError(f"{name!r} : feuille « {sheet} » absente.")
+    params_ws = wb[L.SHEET_PARAMETRES]
+    cells = {row[0].coordinate: row[0].value for row in params_ws.iter_rows(min_col=2, max_col=2)
+             if hasattr(row[0], "coordinate")}
+    parametres = {name: cells.get(ref) for name, ref in L.PARAMETER_CELLS.items()}
+    return Inputs(parametres, _ledger(wb[L.SHEET_RECETTES], L.RECETTES_COLUMNS),
+                  _ledger(wb[L.SHEET_ACHATS], L.ACHATS_COLUMNS))

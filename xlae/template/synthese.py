@@ -41,6 +41,8 @@ from ..rates import get_rates
 from ..rules.contributions import CONTRIBUTION_PARAMETERS, contribution_rates_since
 from ..rules.money import ZERO, cents, to_decimal
 from . import layout as L
+from . import natif as N
+from .natif import literal as _lit
 
 # Number formats (Excel codes, also understood by LibreOffice).
 MONEY = '#,##0.00" €"'
@@ -76,6 +78,7 @@ ROW_RESULTAT, ROW_REGIME = 40, 41
 ROW_COMPTE_SEUIL, ROW_COMPTE = 43, 44
 ROW_CHECKS = 46            # 46..56 detail, 57 total
 ROW_INVALID_TOTAL = 57
+ROW_OUT_OF_YEAR = 58       # receipts dated neither in the displayed year nor the year before
 MONTH_HEADER = 60
 MONTH_FIRST = 61           # 61..72 = January..December
 MONTH_TOTAL = 73
@@ -83,6 +86,11 @@ ROW_CARRY = 74             # CA of a first declaration begun the year before (he
 QUARTER_HEADER = 76
 QUARTER_FIRST = 77         # 77..80
 QUARTER_TOTAL = 81
+
+# Helper block: labels in AF, values in AG from row HELPER_FIRST (outside the print area).
+HELPER_LABEL_COL, HELPER_COL, HELPER_FIRST = "AF", "AG", 3
+# Monthly rate helper columns (per category): CFP, TFC and VL rates in force on the month's last day.
+CFP_COLS, TFC_COLS, VL_COLS = ("AI", "AJ", "AK", "AL"), ("AM", "AN", "AO", "AP"), ("AQ", "AR", "AS", "AT")
 
 # Monthly table columns.
 MONTH_COLUMNS = {
@@ -107,6 +115,7 @@ KEY_CELLS = {
     "part_seuil_tva": f"B{ROW_TVA_PART}", "revenu": f"B{ROW_REVENU}", "achats": f"B{ROW_ACHATS}",
     "total_a_payer": f"B{ROW_TOTAL_PAYER}", "resultat_reel": f"B{ROW_RESULTAT}",
     "compte_dedie": f"B{ROW_COMPTE}", "lignes_invalides": f"B{ROW_INVALID_TOTAL}",
+    "controle_annee": f"C{ROW_YEAR}",
 }
 
 
@@ -120,11 +129,8 @@ def check_rows(rows: Any, argument: str = "lignes") -> int:
         raise XlaeError(f"{argument} : {rows!r} refusé ; un nombre entier de lignes de 1 à "
                         f"{L.MAX_SHEET_ROWS} (défaut : {L.MAX_ROWS}).", argument)
     return rows
-BAREMES_LAST = 1 + 400  # room for the rates sheet rows on Barèmes (checked by the generator)
-
-
-def _baremes(col: str) -> str:
-    return f"'{L.SHEET_BAREMES}'!${col}$2:${col}${BAREMES_LAST}"
+BAREMES_LAST = N.BAREMES_LAST
+_baremes = N.baremes
 
 
 # --- Public description ---------------------------------------------------------------------
@@ -152,10 +158,15 @@ class SummaryCell:
 
 
 @lru_cache(maxsize=8)
-def _description(rows: int) -> tuple[tuple[SummaryCell, ...], dict[str, str]]:
+def _description(rows: int) -> tuple[tuple[SummaryCell, ...], dict[str, str], dict[str, str]]:
     builder = _Builder(check_rows(rows))
     builder.build()
-    return tuple(builder.cells), builder.static
+    return tuple(builder.cells), builder.static, builder.H
+
+
+def helper_refs() -> dict[str, str]:
+    """Helper key -> cell of the helper block (e.g. "erreur" -> "AG12")."""
+    return {k: v.replace("$", "") for k, v in _description(L.MAX_ROWS)[2].items()}
 
 
 def summary_cells(rows: int = L.MAX_ROWS) -> list[SummaryCell]:
@@ -273,6 +284,8 @@ def _is_number(value: Any) -> bool:
     return not math.isnan(_number(value))
 
 
+ACRE_NEEDS_CREATION = ("Erreur : acre : l'ACRE demande la date de création (argument date_creation), qui fixe sa "
+                       "durée et son taux.")
 PREV_ACTIVITY_ERROR = ("Erreur : activite : « ", " » n'est pas une des catégories vente, service_bic, bnc, "
                        "bnc_cipav ; le CA de l'année précédente des Paramètres n'est attribué à aucune "
                        "catégorie (choisissez l'activité dans la liste)")
@@ -344,6 +357,12 @@ class _Ledger:
             mask &= self.category == category
         return _money(self.amount[mask])
 
+    def in_years(self, first: int, last: int) -> np.ndarray:
+        """Rows dated from 1 January ``first`` to 31 December ``last`` (text dates: False)."""
+        start, end = _serial(dt.date(first, 1, 1)), _serial(dt.date(last + 1, 1, 1))
+        with np.errstate(invalid="ignore"):
+            return self.date_ok & (self.date >= start) & (self.date < end)
+
     def count(self, mask: np.ndarray) -> float:
         return float(np.count_nonzero(self.used & mask))
 
@@ -366,10 +385,221 @@ class _Context:
         self.recettes = _Ledger(inputs.recettes, L.RECETTES_COLUMNS, True, last)
         self.achats = _Ledger(inputs.achats, L.ACHATS_COLUMNS, False, last)
         self._cells = {cell.ref: cell for cell in summary_cells(rows)}
+        self.H = {k: v.replace("$", "") for k, v in _description(rows)[2].items()}
         self._values: dict[str, Any] = {}
 
     def p(self, name: str) -> Any:
         return self.params[name]
+
+    # Parameters as the helper block reads them (see ``_Builder._helpers``) -----------------------
+    @property
+    def creation(self) -> dt.date | None:
+        number = _number(self.p("date_creation"))
+        return None if math.isnan(number) else (EXCEL_EPOCH + dt.timedelta(days=math.floor(number))).date()
+
+    @property
+    def zone(self) -> str:
+        value = self.p("zone")
+        return value.lower() if _text_eq(value, "drom") or _text_eq(value, "mayotte") else "metropole"
+
+    @property
+    def periodicite(self) -> str:
+        return "trimestrielle" if _text_eq(self.p("periodicite"), "trimestrielle") else "mensuelle"
+
+    @property
+    def tfc_zone(self) -> str:
+        value = self.p("departement")
+        number = _number(value)
+        shown = value if isinstance(value, str) else ("" if math.isnan(number) else f"{number:g}")
+        if shown == "57":
+            return "moselle"
+        return "alsace" if shown in ("67", "68") else "toutes"
+
+    def nature(self, code: str) -> str:
+        value = self.p("nature")
+        if _blank(value):
+            return "liberale" if code.startswith("bnc") else "commerciale"
+        return str(value).lower()
+
+    def cfp_key(self, code: str) -> str:
+        nature = self.nature(code)
+        return nature if nature in ("artisanale", "liberale") else f"commerciale_{'vente' if code == 'vente' else 'service'}"
+
+    def tfc_key(self, code: str) -> str:
+        nature = self.nature(code)
+        return "liberale" if nature == "liberale" else f"{nature}_{'vente' if code == 'vente' else 'service'}"
+
+    def parameter_error(self) -> str:
+        used = [self[f"C{ROW_CA_CAT + i}"] != "" for i in range(4)]
+        p = self.p
+
+        def shown(name: str) -> str:
+            value = p(name)
+            if isinstance(value, float) and value.is_integer():
+                return str(int(value))
+            return str(value)
+
+        def other(name: str, *allowed: str) -> bool:
+            return not _blank(p(name)) and not any(_text_eq(p(name), a) for a in allowed)
+
+        nature = p("nature")
+        if not any(used):
+            return "Erreur : activite : aucune activité renseignée dans la plage."
+        if other("acre", "oui", "non"):
+            return f"Erreur : acre : valeur « {shown('acre')} » refusée. Valeurs acceptées : oui, non."
+        if not _blank(p("date_creation")) and not _is_number(p("date_creation")):
+            return (f"Erreur : date_creation : valeur « {shown('date_creation')} » refusée. Valeurs acceptées : "
+                    "une date (JJ/MM/AAAA).")
+        if other("zone", "metropole", "drom", "mayotte"):
+            return f"Erreur : zone : valeur « {shown('zone')} » refusée. Valeurs acceptées : metropole, drom, mayotte."
+        if other("periodicite", "mensuelle", "trimestrielle"):
+            return (f"Erreur : periodicite : valeur « {shown('periodicite')} » refusée. Valeurs acceptées : "
+                    "mensuelle, trimestrielle.")
+        if other("nature", "commerciale", "artisanale", "liberale"):
+            return (f"Erreur : nature : valeur « {shown('nature')} » refusée. Valeurs acceptées : commerciale, "
+                    "artisanale, liberale.")
+        if _text_eq(nature, "liberale") and (used[0] or used[1]):
+            return ("Erreur : nature : « liberale » ne convient qu'au BNC ; laissez la nature vide en activité "
+                    "mixte BIC + BNC.")
+        if (_text_eq(nature, "commerciale") or _text_eq(nature, "artisanale")) and (used[2] or used[3]):
+            return (f"Erreur : nature : « {shown('nature')} » ne convient pas au BNC (liberale) ; laissez la nature "
+                    "vide en activité mixte BIC + BNC.")
+        return ""
+
+    def taux(self, code: Any, on: Any) -> Any:
+        """Twin of ``_Builder.taux``: AE_TAUX on the parameters as the helper block reads them."""
+        return udfs.ae_taux(code, on, self.h("acre"), self.creation, self.zone)
+
+    def h(self, key: str) -> Any:
+        """Value of a helper cell."""
+        return self[self.H[key]]
+
+    def over(self, key: str, previous: bool) -> float:
+        """Twin of AG « Dépassement … » (1.0 over, 0.0 not)."""
+        applies = self["C6"] != "" if key == "v" else any(self[f"C{r}"] != "" for r in (7, 8, 9))
+        full = self.h("plafond_vente" if key == "v" else "plafond_service_bic")
+        if not applies:
+            return 0.0
+        if previous:
+            has_prev = _is_number(self.p("ca_annee_precedente")) or self.num("B23") > 0
+            days, div = self.h("jours_prec"), self.h("jours_annee_prec")
+            before = self.num("B23") if key == "v" else self.h("ca_prec_services")
+            return float(has_prev and days > 0 and before * div > full * days)
+        days, div = self.h("jours"), self.h("jours_annee")
+        total = self.num("B5" if key == "v" else "B10")
+        if days <= 0:
+            return float(total > 0)
+        return float(total * div > full * days)
+
+    def ceiling_share(self) -> float:
+        shares = [0.0]
+        for key, applies, total in (("v", self["C6"] != "", self.num("B5")),
+                                    ("s", any(self[f"C{r}"] != "" for r in (7, 8, 9)), self.num("B10"))):
+            if applies:
+                allowed = self.h(f"plafond_autorise_{key}")
+                shares.append(total / allowed if allowed > 0 else (1 + total if total > 0 else 0.0))
+        return max(shares)
+
+    def over_text(self, previous: bool) -> str:
+        vente, services = self["C6"] != "", any(self[f"C{r}"] != "" for r in (7, 8, 9))
+        labels = {"v": "CA global" if services else "CA de ventes",
+                  "s": "CA de prestations de services" if vente else "CA"}
+        parts = []
+        for key in ("v", "s"):
+            if self.h(f"depasse_prec_{key}" if previous else f"depasse_{key}") != 1:
+                continue
+            if previous:
+                before = self.num("B23") if key == "v" else self.h("ca_prec_services")
+                parts.append(f"{labels[key]} {self.annee - 1} de {N.euros_text_value(before)}")
+            else:
+                total = self.num("B5" if key == "v" else "B10")
+                prorated = " (proratisé)" if self.h("jours") < self.h("jours_annee") else ""
+                parts.append(f"{labels[key]} {self.annee} de {N.euros_text_value(total)} > plafond {self.annee + 1} "
+                             f"de {N.euros_text_value(self.h(f'plafond_autorise_{key}'))}{prorated}")
+        return ("; " if previous else " ; ").join(parts)
+
+    def _vat_figures(self, key: str) -> tuple[bool, str, float, float, float, float, float, float]:
+        vente, services = self["C6"] != "", any(self[f"C{r}"] != "" for r in (7, 8, 9))
+        r0 = ROW_TVA_SEUILS
+        if key == "v":
+            return (vente, "CA global" if services else "CA de ventes", self.num("B5"), self.num("B23"),
+                    self.num(f"B{r0}"), self.num(f"B{r0 + 1}"), self.h("tva_seuil_vente_suivant"),
+                    self.h("tva_seuil_majore_vente_suivant"))
+        return (services, "CA de services", self.num("B10"), self.h("ca_prec_services"), self.num(f"B{r0 + 2}"),
+                self.num(f"B{r0 + 3}"), self.h("tva_seuil_service_bic_suivant"),
+                self.h("tva_seuil_majore_service_bic_suivant"))
+
+    def vat_code(self, key: str) -> float:
+        applies, _, now, before, base, majore, next_base, _ = self._vat_figures(key)
+        if not applies:
+            return 0.0
+        if before > majore or (before > base and self.h("tva_tolerance_annee_n2") == 0):
+            return 4.0
+        if now > majore:
+            return 3.0
+        if before > base:
+            return 2.0
+        return 1.0 if now > next_base else 0.0
+
+    def vat_message(self, key: str) -> str:
+        _, label, now, before, base, majore, next_base, next_majore = self._vat_figures(key)
+        e, year = N.euros_text_value, self.annee
+        what = f"{label} {year - 1} de {e(before)}"
+        code = int(self.h(f"tva_code_{key}"))
+        if code == 4:
+            return f"TVA due depuis le 1er janvier {year} : {what} > seuil de {e(majore if before > majore else base)}."
+        if code == 3:
+            when = ("à compter du jour du dépassement" if self.h("tva_perte_jour_depassement") == 1
+                    else "à compter du 1er jour du mois du dépassement")
+            return f"TVA due {when} : {label} {year} de {e(now)} > seuil majoré de {e(majore)}."
+        if code == 2:
+            return (f"Franchise maintenue en {year} seulement si le CA {year - 2} était ≤ {e(base)} ({what} entre "
+                    "le seuil de base et le seuil majoré).")
+        if code == 1:
+            end = (f"perdue au 1er janvier {year + 1}" if self.h("tva_tolerance_suivante") == 0 or now > next_majore
+                   else f"maintenue en {year + 1} (tolérance), perdue ensuite si le dépassement se répète")
+            return (f"Franchise en {year}, {end} : {label} {year} de {e(now)} > seuil de {e(next_base)} ; ne pas "
+                    f"dépasser {e(majore)} cette année.")
+        return ""
+
+    def rate(self, parametre: str, categorie: str, zone: str, on: dt.date) -> float:
+        """The value a helper's Barèmes lookup finds (0 when none is in force)."""
+        return N.lookup_value(get_rates().rows, parametre, categorie, zone, on)
+
+    def rate_by_creation(self, parametre: str) -> float:
+        return self.rate(parametre, "toutes", "toutes", self.creation)
+
+    @property
+    def acre_end(self) -> dt.date | None:
+        if self.creation is None or not _text_eq(self.p("acre"), "oui"):
+            return None
+        from ..rules.periods import quarter_end, quarter_index
+        return quarter_end(quarter_index(self.creation) + int(self.rate_by_creation("acre_trimestres_suivants")))
+
+    @property
+    def first_end(self) -> dt.date | None:
+        if self.creation is None:
+            return None
+        from ..rules.periods import month_end, quarter_end, quarter_index
+        if self.periodicite == "trimestrielle":
+            return quarter_end(quarter_index(self.creation)
+                               + int(self.rate_by_creation("declaration_premiere_trimestres_suivants")))
+        months = int(self.rate_by_creation("declaration_premiere_mois_suivants"))
+        index = self.creation.month - 1 + months
+        return month_end(self.creation.year + index // 12, index % 12 + 1)
+
+    def prorata(self, key: str) -> tuple[int, int]:
+        """(days, divisor) of the prorata for the displayed year ("") or the year before ("_prec")."""
+        year = self.annee - (1 if key else 0)
+        on = dt.date(year, 1, 1)
+        divisor = int(self.rate("prorata_jours_annee", "toutes", "toutes", on))
+        start = self.creation
+        if start is None or start.year < year:
+            return divisor, divisor
+        if start.year > year:
+            return 0, divisor
+        include = int(self.rate("prorata_jour_creation_compte", "toutes", "toutes", on))
+        return min((dt.date(year, 12, 31) - start).days + include, divisor), divisor
 
     def __getitem__(self, ref: str) -> Any:
         if ref not in self._values:
@@ -419,6 +649,7 @@ class _Builder:
         self.last = L.last_data_row(rows)
         self.RA, self.RE, self.RF = self.rec("date"), self.rec("categorie"), self.rec("montant")
         self.AA, self.AE = self.ach("date"), self.ach("montant")
+        self.H: dict[str, str] = {}  # helper key -> absolute ref ($AG$n)
 
     def rec(self, key: str) -> str:
         """Absolute range of a Recettes column over the covered rows."""
@@ -431,11 +662,37 @@ class _Builder:
             compute: Callable[[_Context], Any]) -> None:
         self.cells.append(SummaryCell(ref, label, formula, number_format, kind, compute))
 
+    def taux(self, code: str, on: str) -> str:
+        """Contribution rate of ``code`` on ``on`` (``cotisations.taux_cotisations``), native."""
+        H = self.H
+        acre, creation, zone = H["acre"], H["creation"], H["zone"]
+        cat = _lit(code)
+        normal = N.lookup("taux_cotisations", cat, '"metropole"', on)
+        if code == "bnc_cipav":
+            reduced = N.lookup("taux_cotisations_acre", cat, '"metropole"', on)
+        else:
+            reduced = f'ROUND({normal}*100*{H["acre_part"]},{N.lookup("acre_decimales", cat, _lit("toutes"), on)})/100'
+        metro = f'IF(AND({acre}="oui",{on}>={creation},{on}<={H["acre_fin"]}),{reduced},{normal})'
+        p1, p2 = (N.lookup(p, _lit("toutes"), zone, on) for p in ("drom_p1_trimestres", "drom_p2_annees"))
+        drom = (f"IF({N.quarter_index(on)}-{N.quarter_index(creation)}<{p1},"
+                f'{N.lookup("taux_cotisations_drom_p1", cat, zone, on)},IF(YEAR({on})-YEAR({creation})<{p2},'
+                f'{N.lookup("taux_cotisations_drom_p2", cat, zone, on)},{N.lookup("taux_cotisations_drom_apres", cat, zone, on)}))')
+        return (f'IF(AND({acre}="oui",NOT(ISNUMBER({creation}))),"{ACRE_NEEDS_CREATION}",IF({zone}="metropole",{metro},'
+                f'IF(NOT(ISNUMBER({creation})),"Erreur : date_creation : les taux "&UPPER({zone})&" dépendent de '
+                f'l\'ancienneté ; indiquez la date de création.",{drom})))')
+
+    def due(self, day: str) -> str:
+        """Due date of the declaration covering ``day`` (``echeance.declaration``), native."""
+        first, quarterly = self.H["premiere_fin"], f'{self.H["periodicite"]}="trimestrielle"'
+        return (f"IF(AND(ISNUMBER({first}),{day}<={first}),EOMONTH({first},1),"
+                f"IF({quarterly},EOMONTH({N.quarter_end(N.quarter_index(day))},1),EOMONTH({day},1)))")
+
     def text(self, ref: str, text: str) -> None:
         self.static[ref] = text
 
     def build(self) -> None:
         self._header()
+        self._helpers()
         self._ceiling()
         self._previous_year()
         self._vat()
@@ -446,13 +703,166 @@ class _Builder:
         self._periods()
         self._quarters()
 
+    # Helper block (columns AF:AG, not printed): parameters as the formulas read them, rates ---------
+    def helper(self, key: str, label: str, formula: str, number_format: str, kind: str,
+               compute: Callable[[_Context], Any]) -> str:
+        """Next cell of the helper block: label in AF, value in AG; returns its absolute ref."""
+        row = HELPER_FIRST + len(self.H)
+        self.text(f"{HELPER_LABEL_COL}{row}", label)
+        self.add(f"{HELPER_COL}{row}", label, formula, number_format, kind, compute)
+        self.H[key] = f"${HELPER_COL}${row}"
+        return self.H[key]
+
+    def _helpers(self) -> None:
+        """Parameters normalised once, the rates the summary needs, creation-dependent dates.
+
+        Why: every native formula then reads one cell instead of re-deriving a
+        parameter, and the Python twin of each is one line of the rules.
+        """
+        H = self.H
+        self.text(f"{HELPER_LABEL_COL}{HELPER_FIRST - 1}", "Calculs intermédiaires (paramètres lus, barème en vigueur)")
+        jan1, next1, prev1 = "DATE(annee,1,1)", "DATE(annee+1,1,1)", "DATE(annee-1,1,1)"
+        self.helper("acre", "ACRE (oui / non)", '=IF(acre="oui","oui","non")', GENERAL, "text",
+                    lambda c: "oui" if _text_eq(c.p("acre"), "oui") else "non")
+        self.helper("creation", "Date de création lue", '=IF(ISNUMBER(date_creation),INT(date_creation),"")', DATE,
+                    "date", lambda c: c.creation or "")
+        self.helper("zone", "Zone lue", '=IF(OR(zone="drom",zone="mayotte"),LOWER(zone),"metropole")', GENERAL,
+                    "text", lambda c: c.zone)
+        self.helper("periodicite", "Périodicité lue", '=IF(periodicite="trimestrielle","trimestrielle","mensuelle")',
+                    GENERAL, "text", lambda c: c.periodicite)
+        self.helper("tfc_zone", "Zone de la TFC (département)",
+                    '=IF(OR(departement=57,departement="57"),"moselle",IF(OR(departement=67,departement=68,'
+                    'departement="67",departement="68"),"alsace","toutes"))', GENERAL, "text", lambda c: c.tfc_zone)
+        used = [f"$C${ROW_CA_CAT + i}" for i in range(4)]
+        any_code = "OR(" + ",".join(f'{u}<>""' for u in used) + ")"
+        for i, code in enumerate(CODES):
+            default = "liberale" if code.startswith("bnc") else "commerciale"
+            self.helper(f"nature_{code}", f"Nature retenue ({code})", f'=IF(nature="","{default}",LOWER(nature))',
+                        GENERAL, "text", lambda c, code=code: c.nature(code))
+        for i, code in enumerate(CODES):
+            kind = "vente" if code == "vente" else "service"
+            nat = H[f"nature_{code}"]
+            self.helper(f"cfp_{code}", f"Clé CFP du barème ({code})",
+                        f'=IF({nat}="artisanale","artisanale",IF({nat}="liberale","liberale","commerciale_{kind}"))',
+                        GENERAL, "text", lambda c, code=code: c.cfp_key(code))
+            self.helper(f"tfc_{code}", f"Clé TFC du barème ({code})",
+                        f'=IF({nat}="liberale","liberale",{nat}&"_{kind}")', GENERAL, "text",
+                        lambda c, code=code: c.tfc_key(code))
+        # Parameter errors: the first one, as a French sentence ("" when none).
+        checks = [(f"NOT({any_code})", '"Erreur : activite : aucune activité renseignée dans la plage."'),
+                  ('AND(acre<>"",acre<>"oui",acre<>"non")',
+                   '"Erreur : acre : valeur « "&acre&" » refusée. Valeurs acceptées : oui, non."'),
+                  ('AND(NOT(ISNUMBER(date_creation)),date_creation<>"")',
+                   '"Erreur : date_creation : valeur « "&date_creation&" » refusée. Valeurs acceptées : une date '
+                   '(JJ/MM/AAAA)."'),
+                  ('AND(zone<>"",zone<>"metropole",zone<>"drom",zone<>"mayotte")',
+                   '"Erreur : zone : valeur « "&zone&" » refusée. Valeurs acceptées : metropole, drom, mayotte."'),
+                  ('AND(periodicite<>"",periodicite<>"mensuelle",periodicite<>"trimestrielle")',
+                   '"Erreur : periodicite : valeur « "&periodicite&" » refusée. Valeurs acceptées : mensuelle, '
+                   'trimestrielle."'),
+                  ('AND(nature<>"",nature<>"commerciale",nature<>"artisanale",nature<>"liberale")',
+                   '"Erreur : nature : valeur « "&nature&" » refusée. Valeurs acceptées : commerciale, artisanale, '
+                   'liberale."'),
+                  (f'AND(nature="liberale",OR({used[0]}<>"",{used[1]}<>""))',
+                   '"Erreur : nature : « liberale » ne convient qu\'au BNC ; laissez la nature vide en activité '
+                   'mixte BIC + BNC."'),
+                  (f'AND(OR(nature="commerciale",nature="artisanale"),OR({used[2]}<>"",{used[3]}<>""))',
+                   '"Erreur : nature : « "&nature&" » ne convient pas au BNC (liberale) ; laissez la nature vide '
+                   'en activité mixte BIC + BNC."')]
+        formula = '""'
+        for test, message in reversed(checks):
+            formula = f"IF({test},{message},{formula})"
+        self.helper("erreur", "Paramètre refusé (vide : aucun)", "=" + formula, GENERAL, "text",
+                    lambda c: c.parameter_error())
+        creation = H["creation"]
+        self.helper("acre_fin", "Fin de l'ACRE",
+                    f'=IF(AND({H["acre"]}="oui",ISNUMBER({creation})),'
+                    f'{N.quarter_end(N.quarter_index(creation) + "+" + N.lookup("acre_trimestres_suivants", _lit("toutes"), _lit("toutes"), creation))},"")',
+                    DATE, "date", lambda c: c.acre_end or "")
+        self.helper("acre_part", "Part du taux normal sous ACRE",
+                    f'=IF(ISNUMBER({creation}),{N.lookup("acre_part", _lit("toutes"), _lit("toutes"), creation)},"")',
+                    "0%", "share", lambda c: c.rate_by_creation("acre_part") if c.creation else "")
+        months = N.lookup("declaration_premiere_mois_suivants", _lit("toutes"), _lit("toutes"), creation)
+        quarters = N.lookup("declaration_premiere_trimestres_suivants", _lit("toutes"), _lit("toutes"), creation)
+        self.helper("premiere_fin", "Fin de la première déclaration",
+                    f'=IF(ISNUMBER({creation}),IF({H["periodicite"]}="trimestrielle",'
+                    f'{N.quarter_end(N.quarter_index(creation) + "+" + quarters)},EOMONTH({creation},{months})),"")',
+                    DATE, "date", lambda c: c.first_end or "")
+        for key, year in (("", "annee"), ("_prec", "annee-1")):
+            on = f"DATE({year},1,1)"
+            div = self.helper(f"jours_annee{key}", f"Jours de l'année du prorata ({year})",
+                              "=" + N.lookup("prorata_jours_annee", _lit("toutes"), _lit("toutes"), on), COUNT, "count",
+                              lambda c, key=key: float(c.prorata(key)[1]))
+            self.helper(f"jours{key}", f"Jours d'activité du prorata ({year})",
+                        f'=IF(OR(NOT(ISNUMBER({creation})),YEAR({creation})<{year}),{div},IF(YEAR({creation})>{year},0,'
+                        f'MIN(DATE({year},12,31)-{creation}+{N.lookup("prorata_jour_creation_compte", _lit("toutes"), _lit("toutes"), on)},{div})))',
+                        COUNT, "count", lambda c, key=key: float(c.prorata(key)[0]))
+        for code in ("vente", "service_bic"):
+            self.helper(f"plafond_{code}", f"Plafond {CODE_LABELS[code]} de l'année suivante (non proratisé)",
+                        "=" + N.lookup("plafond_ca", _lit(code), _lit("toutes"), next1), MONEY, "money",
+                        lambda c, code=code: c.rate("plafond_ca", code, "toutes", dt.date(c.annee + 1, 1, 1)))
+        for param in ("tva_tolerance_annee_n2", "tva_perte_jour_depassement"):
+            self.helper(param, f"{param} ({'annee'})", "=" + N.lookup(param, _lit("toutes"), _lit("toutes"), jan1),
+                        COUNT, "count", lambda c, param=param: c.rate(param, "toutes", "toutes", dt.date(c.annee, 1, 1)))
+        self.helper("tva_tolerance_suivante", "tva_tolerance_annee_n2 (annee+1)",
+                    "=" + N.lookup("tva_tolerance_annee_n2", _lit("toutes"), _lit("toutes"), next1), COUNT, "count",
+                    lambda c: c.rate("tva_tolerance_annee_n2", "toutes", "toutes", dt.date(c.annee + 1, 1, 1)))
+        for param, code in (("tva_seuil", "vente"), ("tva_seuil_majore", "vente"), ("tva_seuil", "service_bic"),
+                            ("tva_seuil_majore", "service_bic")):
+            self.helper(f"{param}_{code}_suivant", f"{param} {code} (annee+1)",
+                        "=" + N.lookup(param, _lit(code), _lit("toutes"), next1), MONEY, "money",
+                        lambda c, param=param, code=code: c.rate(param, code, "toutes", dt.date(c.annee + 1, 1, 1)))
+        self.helper("abattement_par_fraction", "Plancher d'abattement par fraction (1) ou global (0)",
+                    "=" + N.lookup("abattement_minimum_par_fraction", _lit("toutes"), _lit("toutes"), jan1), COUNT,
+                    "count", lambda c: c.rate("abattement_minimum_par_fraction", "toutes", "toutes", dt.date(c.annee, 1, 1)))
+        for code in ("vente", "service_bic", "bnc"):
+            for param in ("abattement_taux", "abattement_minimum"):
+                self.helper(f"{param}_{code}", f"{param} {code}", "=" + N.lookup(param, _lit(code), _lit("toutes"), jan1),
+                            GENERAL, "share", lambda c, param=param, code=code: c.rate(param, code, "toutes",
+                                                                                  dt.date(c.annee, 1, 1)))
+        del prev1
+
     # Top of the sheet ---------------------------------------------------------------------
     def _header(self) -> None:
         self.text("A1", "Synthèse de l'année — micro-entreprise")
         self.text(f"A{ROW_YEAR}", "Année affichée (modifiable dans Paramètres)")
         self.add(f"B{ROW_YEAR}", "Année affichée", "=annee", "0", "year", lambda c: float(c.annee))
+        self._year_check()
         self.text("A3", "Montants en euros, CA encaissé d'après le livre des recettes. Les cellules AE_* "
                         "demandent Excel avec xlwings, ou la commande « xlae recalculer ».")
+
+    def _year_check(self) -> None:
+        """C2: a loud sentence when the ledger's receipts do not belong to the displayed year.
+
+        Why: a template left on another year shows 0 € everywhere without any error;
+        receipts of the year before are the previous-year CA, any other year counts nowhere.
+        """
+        where = f"{L.SHEET_PARAMETRES}, {L.PARAMETER_CELLS['annee']}"
+        out = f"B{ROW_OUT_OF_YEAR}"
+        dated = f"COUNT({self.RA})"
+        in_year = f"SUMPRODUCT(ISNUMBER({self.RA})*({self.RA}>=DATE(annee,1,1))*({self.RA}<DATE(annee+1,1,1)))"
+        start, stop = "DATE(annee-1,1,1)", "DATE(annee+1,1,1)"
+        self.add(out, "Recettes datées hors de l'année affichée et de la précédente",
+                 f"=SUMPRODUCT(ISNUMBER({self.RA})*(({self.RA}<{start})+({self.RA}>={stop})))", COUNT, "count",
+                 lambda c: c.recettes.count(c.recettes.date_ok & ~c.recettes.in_years(c.annee - 1, c.annee)))
+
+        def check(c: _Context) -> str:
+            outside = int(c.num(out))
+            if outside:
+                return (f"Attention : {outside} recette(s) datée(s) hors de {c.annee - 1} et {c.annee} ne sont "
+                        f"comptées nulle part : vérifiez l'année affichée ({where}) ou ces dates.")
+            dated_rows = int(c.recettes.count(c.recettes.date_ok))
+            if dated_rows and not c.recettes.count(c.recettes.date_ok & c.recettes.in_years(c.annee, c.annee)):
+                return (f"Attention : aucune recette datée de {c.annee} (les {dated_rows} recettes datées du livre "
+                        f"sont de {c.annee - 1}) : vérifiez l'année affichée ({where}).")
+            return ""
+
+        self.add(f"C{ROW_YEAR}", "Contrôle de l'année affichée",
+                 f'=IF({out}>0,"Attention : "&{out}&" recette(s) datée(s) hors de "&(annee-1)&" et "&annee&'
+                 f'" ne sont comptées nulle part : vérifiez l\'année affichée ({where}) ou ces dates.",'
+                 f'IF(AND({dated}>0,{in_year}=0),"Attention : aucune recette datée de "&annee&'
+                 f'" (les "&{dated}&" recettes datées du livre sont de "&(annee-1)&") : vérifiez l\'année '
+                 f'affichée ({where}).",""))', GENERAL, "text", check)
 
     def _ceiling(self) -> None:
         self.text("A4", "Chiffre d'affaires et plafond du régime micro")
@@ -480,8 +890,9 @@ class _Builder:
         for row, code, label in ((ROW_PLAFOND_VENTE, "vente", "Plafond ventes (CA global), proratisé"),
                                  (ROW_PLAFOND_SERVICES, "service_bic", "Plafond prestations de services, proratisé")):
             self.text(f"A{row}", label)
-            self.add(f"B{row}", label, f'=AE_PLAFOND("{code}",annee,date_creation)', MONEY, "money",
-                     lambda c, code=code: udfs.ae_plafond(code, c.p("annee"), c.p("date_creation")))
+            self.add(f"B{row}", label,
+                     f'=ROUND({self.H["plafond_" + code]}*{self.H["jours"]}/{self.H["jours_annee"]},2)', MONEY, "money",
+                     lambda c, code=code: udfs.ae_plafond(code, c.p("annee"), c.creation))
 
         def vente_applies(c: _Context) -> bool:
             return c.num("B6") > 0 or (c.num("B5") == 0 and _text_eq(c.p("activite"), "vente"))
@@ -523,21 +934,72 @@ class _Builder:
         self.add(f"B{ROW_RESTE}", "Reste avant le plafond",
                  '=IF(AND(B13="",B14=""),"",ROUND(MIN(IF(B13="",B12-B10,B11-B5),IF(B14="",B11-B5,B12-B10)),2))',
                  MONEY, "money", left)
-        cat = f"B{ROW_CA_CAT}:B{ROW_CA_CAT + 3}"
-        codes = f"C{ROW_CA_CAT}:C{ROW_CA_CAT + 3}"
-        prev = f"B{ROW_PREV_CAT}:B{ROW_PREV_CAT + 3}"
+        self._ceiling_status()
+
+    def _ceiling_status(self) -> None:
+        """B17 in words (``plafond.depassement``): N and N-1 against the ceilings of N+1."""
+        H, h = self.H, self.helper
+        vente, services = '$C$6<>""', 'OR($C$7<>"",$C$8<>"",$C$9<>"")'
+        days, div, pdays, pdiv = H["jours"], H["jours_annee"], H["jours_prec"], H["jours_annee_prec"]
+        full = {"v": H["plafond_vente"], "s": H["plafond_service_bic"]}
+        prev_services = h("ca_prec_services", "CA de services de l'année précédente", "=ROUND(B20+B21+B22,2)", MONEY,
+                          "money", lambda c: float(cents(sum((to_decimal(c.num(f"B{r}")) for r in (20, 21, 22)), ZERO))))
+        tests = {"v": (vente, "$B$5", "$B$23"), "s": (services, "$B$10", prev_services)}
+        labels = {"v": f'IF({services},"CA global","CA de ventes")',
+                  "s": f'IF({vente},"CA de prestations de services","CA")'}
+        has_prev = "OR(ISNUMBER(ca_annee_precedente),$B$23>0)"
+        parts_now, parts_prev, shares = {}, {}, []
+        for key, (applies, total, before) in tests.items():
+            allowed = h(f"plafond_autorise_{key}", f"Plafond proratisé non arrondi ({key})",
+                        f"={full[key]}*{days}/{div}", MONEY, "money",
+                        lambda c, key=key: c.h("plafond_" + ("vente" if key == "v" else "service_bic"))
+                        * c.h("jours") / c.h("jours_annee"))
+            shares.append(f"IF({applies},IF({allowed}>0,{total}/{allowed},IF({total}>0,1+{total},0)),0)")
+            over = h(f"depasse_{key}", f"Dépassement de l'année ({key}) : 1 oui",
+                     f"=IF({applies},IF({days}<=0,IF({total}>0,1,0),IF({total}*{div}>{full[key]}*{days},1,0)),0)",
+                     COUNT, "count", lambda c, key=key: c.over(key, False))
+            h(f"depasse_prec_{key}", f"Dépassement de l'année précédente ({key}) : 1 oui",
+              f"=IF(AND({applies},{has_prev},{pdays}>0),IF({before}*{pdiv}>{full[key]}*{pdays},1,0),0)",
+              COUNT, "count", lambda c, key=key: c.over(key, True))
+            parts_now[key] = (over, f'{labels[key]}&" "&annee&" de "&{N.euros_text(total)}&" > plafond "&(annee+1)'
+                                    f'&" de "&{N.euros_text(allowed)}&IF({days}<{div}," (proratisé)","")')
+            parts_prev[key] = (H[f"depasse_prec_{key}"], f'{labels[key]}&" "&(annee-1)&" de "&{N.euros_text(before)}')
+        share = h("part_plafond", "Part du plafond utilisée (non arrondie)", "=MAX(" + ",".join(shares) + ")", PERCENT,
+                  "share", lambda c: c.ceiling_share())
+
+        def joined(parts: dict[str, tuple[str, str]], sep: str) -> str:
+            (a, ta), (b, tb) = parts["v"], parts["s"]
+            return f'IF({a}=1,{ta},"")&IF(AND({a}=1,{b}=1),"{sep}","")&IF({b}=1,{tb},"")'
+
+        now = h("depassements", "Dépassements de l'année (texte)", "=" + joined(parts_now, " ; "), GENERAL, "text",
+                lambda c: c.over_text(False))
+        before = h("depassements_prec", "Dépassements de l'année précédente (texte)", "=" + joined(parts_prev, "; "),
+                   GENERAL, "text", lambda c: c.over_text(True))
+        mixed = (f'IF(AND(NOT({vente}),$C$7<>"",OR($C$8<>"",$C$9<>""))," Activité mixte BIC + BNC : test URSSAF '
+                 f'(services BIC + BNC ensemble), le code des impôts teste BIC et BNC séparément.","")')
+        creation = H["creation"]
+        creation_year = f"AND(ISNUMBER({creation}),YEAR({creation})=annee)"
+        formula = (
+            f'=IF(NOT(OR({vente},{services})),"Erreur : activite : aucune activité renseignée dans la plage.",'
+            f'IF(AND(ISNUMBER({creation}),YEAR({creation})>annee,$B$5>0),"Erreur : date_creation : le "&'
+            f'{N.date_text(creation)}&" est postérieur à l\'année "&annee&" alors que du CA y est déclaré.",'
+            f'IF({now}="","Sous le plafond : "&{N.percent_text(share)}&" utilisé ; régime micro maintenu en "&(annee+1)'
+            f'&"."&{mixed},'
+            f'IF({before}<>"","Deuxième année consécutive au-dessus du plafond ("&{now}&" ; "&{before}&" également '
+            f'au-dessus) : sortie du régime micro au 1er janvier "&(annee+1)&"."&{mixed},'
+            f'IF(AND(NOT({has_prev}),NOT({creation_year})),"Dépassement en "&annee&" ("&{now}&"). CA "&(annee-1)&'
+            f'" non renseigné : si lui aussi dépassait le plafond, sortie du régime micro au 1er janvier "&(annee+1)&'
+            f'" ; sinon régime conservé en "&(annee+1)&" (tolérance d\'une année)."&{mixed},'
+            f'"Premier dépassement ("&{now}&") : toléré, le régime micro est conservé en "&(annee+1)&" ; un second '
+            f'dépassement en "&(annee+1)&" ferait sortir du régime au 1er janvier "&(annee+2)&"."&{mixed})))))')
 
         def depassement(c: _Context) -> Any:
-            args = [c.block("B6", "B9"), c.block("C6", "C9"), c.p("annee"), c.p("date_creation")]
+            args = [c.block("B6", "B9"), c.block("C6", "C9"), c.p("annee"), c.creation]
             if _is_number(c.p("ca_annee_precedente")) or c.num(f"B{ROW_PREV_TOTAL}") > 0:
                 args.append(c.block(f"B{ROW_PREV_CAT}", f"B{ROW_PREV_CAT + 3}"))
             return udfs.ae_depassement(*args)
 
-        self.text(f"A{ROW_DEPASSEMENT}", "Situation au regard du plafond")
-        self.add(f"B{ROW_DEPASSEMENT}", "Situation au regard du plafond",
-                 f"=IF(OR(ISNUMBER(ca_annee_precedente),B{ROW_PREV_TOTAL}>0),"
-                 f"AE_DEPASSEMENT({cat},{codes},annee,date_creation,{prev}),"
-                 f"AE_DEPASSEMENT({cat},{codes},annee,date_creation))", GENERAL, "text", depassement)
+        self.add(f"B{ROW_DEPASSEMENT}", "Situation au regard du plafond", formula, GENERAL, "text", depassement)
 
     def _previous_year(self) -> None:
         self.text(f"A{ROW_PREV_CAT - 1}", "Année précédente (paramètre « CA de l'année précédente », "
@@ -574,20 +1036,17 @@ class _Builder:
     def _vat(self) -> None:
         self.text(f"A{ROW_TVA - 1}", "TVA : franchise en base (CGI 293 B)")
         self.text(f"A{ROW_TVA}", "Statut de TVA")
-        self.add(f"B{ROW_TVA}", "Statut de TVA", f"=AE_TVA(B6:B9,B{ROW_PREV_CAT}:B{ROW_PREV_CAT + 3},C6:C9,annee)",
-                 GENERAL, "text", lambda c: udfs.ae_tva(c.block("B6", "B9"),
-                                                        c.block(f"B{ROW_PREV_CAT}", f"B{ROW_PREV_CAT + 3}"),
-                                                        c.block("C6", "C9"), c.p("annee")))
-        seuils = (("vente", False, "Seuil de franchise ventes (CA global)"),
-                  ("vente", True, "Seuil majoré ventes (CA global)"),
-                  ("service_bic", False, "Seuil de franchise services"),
-                  ("service_bic", True, "Seuil majoré services"))
-        for i, (code, majore, label) in enumerate(seuils):
+        seuils = (("tva_seuil", "vente", "Seuil de franchise ventes (CA global)", "FALSE"),
+                  ("tva_seuil_majore", "vente", "Seuil majoré ventes (CA global)", "TRUE"),
+                  ("tva_seuil", "service_bic", "Seuil de franchise services", "FALSE"),
+                  ("tva_seuil_majore", "service_bic", "Seuil majoré services", "TRUE"))
+        for i, (param, code, label, majore) in enumerate(seuils):
             row = ROW_TVA_SEUILS + i
             self.text(f"A{row}", label)
-            self.add(f"B{row}", label, f'=AE_TVA_SEUIL("{code}",annee,{"TRUE" if majore else "FALSE"})',
-                     MONEY, "money", lambda c, code=code, majore=majore: udfs.ae_tva_seuil(code, c.p("annee"), majore))
-
+            self.add(f"B{row}", label, "=" + N.lookup(param, _lit(code), _lit("toutes"), "DATE(annee,1,1)"),
+                     MONEY, "money", lambda c, code=code, majore=majore: udfs.ae_tva_seuil(code, c.p("annee"),
+                                                                                         majore == "TRUE"))
+        self._vat_status()
         def vat_share(c: _Context) -> float:
             def part(applies: bool, ca: str, seuil: str) -> float:
                 if not applies:
@@ -604,14 +1063,72 @@ class _Builder:
                  f'IF(OR(B10>0,AND(B5=0,activite<>"vente")),IFERROR(B10/B{ROW_TVA_SEUILS + 2},0),0))',
                  PERCENT, "share", vat_share)
 
+    def _vat_status(self) -> None:
+        """B26 in words (``tva.statut_tva``): one verdict per threshold, the most serious wins."""
+        H, h = self.H, self.helper
+        vente, services = '$C$6<>""', 'OR($C$7<>"",$C$8<>"",$C$9<>"")'
+        tolerance, same_day = H["tva_tolerance_annee_n2"], H["tva_perte_jour_depassement"]
+        tolerance_next = H["tva_tolerance_suivante"]
+        r0 = ROW_TVA_SEUILS
+        tests = {"v": (vente, f'IF({services},"CA global","CA de ventes")', "$B$5", "$B$23", f"$B${r0}",
+                       f"$B${r0 + 1}", H["tva_seuil_vente_suivant"], H["tva_seuil_majore_vente_suivant"]),
+                 "s": (services, '"CA de services"', "$B$10", H["ca_prec_services"], f"$B${r0 + 2}", f"$B${r0 + 3}",
+                       H["tva_seuil_service_bic_suivant"], H["tva_seuil_majore_service_bic_suivant"])}
+        codes, messages, details = {}, {}, []
+        for key, (applies, label, now, before, base, majore, next_base, next_majore) in tests.items():
+            code = h(f"tva_code_{key}", f"Verdict TVA ({key}) : 4 due depuis janvier, 3 due en cours d'année, "
+                                        "2 à vérifier, 1 perdue l'an prochain, 0 franchise",
+                     f"=IF({applies},IF(OR({before}>{majore},AND({before}>{base},{tolerance}=0)),4,IF({now}>{majore},3,"
+                     f"IF({before}>{base},2,IF({now}>{next_base},1,0)))),0)", COUNT, "count",
+                     lambda c, key=key: c.vat_code(key))
+            what = f'{label}&" "&(annee-1)&" de "&{N.euros_text(before)}'
+            when = (f'IF({same_day}=1,"à compter du jour du dépassement",'
+                    f'"à compter du 1er jour du mois du dépassement")')
+            end = (f'IF(OR({tolerance_next}=0,{now}>{next_majore}),"perdue au 1er janvier "&(annee+1),'
+                   f'"maintenue en "&(annee+1)&" (tolérance), perdue ensuite si le dépassement se répète")')
+            messages[key] = h(
+                f"tva_message_{key}", f"Verdict TVA ({key}) en clair",
+                f'=CHOOSE({code}+1,"",'
+                f'"Franchise en "&annee&", "&{end}&" : "&{label}&" "&annee&" de "&{N.euros_text(now)}&" > seuil de "'
+                f'&{N.euros_text(next_base)}&" ; ne pas dépasser "&{N.euros_text(majore)}&" cette année.",'
+                f'"Franchise maintenue en "&annee&" seulement si le CA "&(annee-2)&" était ≤ "&{N.euros_text(base)}'
+                f'&" ("&{what}&" entre le seuil de base et le seuil majoré).",'
+                f'"TVA due "&{when}&" : "&{label}&" "&annee&" de "&{N.euros_text(now)}&" > seuil majoré de "'
+                f'&{N.euros_text(majore)}&".",'
+                f'"TVA due depuis le 1er janvier "&annee&" : "&{what}&" > seuil de "&IF({before}>{majore},'
+                f'{N.euros_text(majore)},{N.euros_text(base)})&".")', GENERAL, "text",
+                lambda c, key=key: c.vat_message(key))
+            codes[key] = code
+            details.append((applies, f'{label}&" "&annee&" de "&{N.euros_text(now)}&" ≤ "&{N.euros_text(next_base)}'))
+        (va, vt), (sa, st) = details
+        listing = f'IF({va},{vt},"")&IF(AND({va},{sa})," ; ","")&IF({sa},{st},"")'
+        cv, cs = codes["v"], codes["s"]
+        formula = (f'=IF(NOT(OR({vente},{services})),"Erreur : activite : aucune activité renseignée dans la plage.",'
+                   f'IF(MAX({cv},{cs})=0,"Franchise en base de TVA en "&annee&", maintenue en "&(annee+1)&" ("&{listing}'
+                   f'&").",IF({cv}>={cs},{messages["v"]},{messages["s"]})))')
+        self.add(f"B{ROW_TVA}", "Statut de TVA", formula, GENERAL, "text",
+                 lambda c: udfs.ae_tva(c.block("B6", "B9"), c.block(f"B{ROW_PREV_CAT}", f"B{ROW_PREV_CAT + 3}"),
+                                       c.block("C6", "C9"), c.p("annee")))
+
     def _result(self) -> None:
         self.text(f"A{ROW_ABATTEMENT - 1}", "Revenu, charges et résultat de l'année")
         self.text(f"A{ROW_ABATTEMENT}", "Abattement forfaitaire")
-        self.add(f"B{ROW_ABATTEMENT}", "Abattement forfaitaire", "=AE_ABATTEMENT(B6:B9,C6:C9,annee)", MONEY, "money",
-                 lambda c: udfs.ae_abattement(c.block("B6", "B9"), c.block("C6", "C9"), c.p("annee")))
+        H = self.H
+        fractions = (("vente", "$B$6"), ("service_bic", "$B$7"), ("bnc", "ROUND($B$8+$B$9,2)"))
+        rate = {code: (H[f"abattement_taux_{code}"], H[f"abattement_minimum_{code}"]) for code, _ in fractions}
+        per_fraction = "+".join(f"IF({x}>0,MIN({x},MAX({rate[k][1]},ROUND({x}*{rate[k][0]},2))),0)" for k, x in fractions)
+        floors = "+".join(f"IF({x}>0,{rate[k][1]},0)" for k, x in fractions)
+        rounded = "+".join(f"IF({x}>0,ROUND({x}*{rate[k][0]},2),0)" for k, x in fractions)
+        # CGI 50-0 / 102 ter: rate of each fraction, « au moins 305 € » per fraction (or once, row of Barèmes).
+        self.add(f"B{ROW_ABATTEMENT}", "Abattement forfaitaire",
+                 f'=IF({H["erreur"]}<>"",{H["erreur"]},ROUND(IF({H["abattement_par_fraction"]}=1,{per_fraction},'
+                 f'MIN($B$5,MAX({floors},{rounded}))),2))', MONEY, "money",
+                 lambda c: c.h("erreur") or udfs.ae_abattement(c.block("B6", "B9"), c.block("C6", "C9"), c.p("annee")))
         self.text(f"A{ROW_REVENU}", "Revenu après abattement (imposable)")
-        self.add(f"B{ROW_REVENU}", "Revenu après abattement", "=AE_REVENU(B6:B9,C6:C9,annee)", MONEY, "money",
-                 lambda c: udfs.ae_revenu(c.block("B6", "B9"), c.block("C6", "C9"), c.p("annee")))
+        self.add(f"B{ROW_REVENU}", "Revenu après abattement",
+                 f"=IF(ISNUMBER(B{ROW_ABATTEMENT}),MAX(0,ROUND($B$5-B{ROW_ABATTEMENT},2)),B{ROW_ABATTEMENT})",
+                 MONEY, "money",
+                 lambda c: c.h("erreur") or udfs.ae_revenu(c.block("B6", "B9"), c.block("C6", "C9"), c.p("annee")))
         for row, label, ref in ((ROW_ACHATS, "Achats de l'année (registre des achats)", f"H{QUARTER_TOTAL}"),
                                 (ROW_COTIS, "Cotisations sociales de l'année", f"H{MONTH_TOTAL}"),
                                 (ROW_VL, "Versement libératoire de l'année", f"K{MONTH_TOTAL}"),
@@ -781,11 +1298,11 @@ class _Builder:
                 start = c.p("date_creation")
                 if _is_number(start) and _serial(_month_end(c.annee, k)) < _number(start):
                     return ""
-                return udfs.ae_echeance(c[f"B{r}"], c.p("periodicite"), start)
+                return udfs.ae_echeance(c[f"B{r}"], c.periodicite, c.creation)
 
             self.add(f"M{r}", f"Échéance de la déclaration ({name})",
-                     f'=IF(AND(ISNUMBER(date_creation),$B{r}<date_creation),"",'
-                     f'AE_ECHEANCE($B{r},periodicite,date_creation))', DATE, "date", echeance)
+                     f'=IF(AND(ISNUMBER(date_creation),$B{r}<date_creation),"",{self.due(f"$B{r}")})', DATE, "date",
+                     echeance)
 
             def a_payer(c: _Context, r: int = r) -> Any:
                 due = c[f"M{r}"]
@@ -843,27 +1360,48 @@ class _Builder:
         its rates differ from January's (row ROW_CARRY).
         """
         m = MONTH_COLUMNS
-        codes = f"$C${ROW_CA_CAT}:$C${ROW_CA_CAT + 3}"
         vl_on = 'versement_liberatoire="oui"'
+        error = self.H["erreur"]
+        if r == MONTH_FIRST:
+            self._rate_columns(ROW_CARRY, "DATE(annee-1,12,31)")
+        self._rate_columns(r, f"$B{r}")
+
+        def amount(columns: tuple[str, ...], check_rates: bool = False) -> Callable[[int], str]:
+            """Σ over categories of ROUND(CA of the closed period × rate of the month, 2), natively."""
+            def formula(row: int) -> str:
+                closed = [f"{'$' if row == ROW_CARRY else ''}{x}{'$' if row == ROW_CARRY else ''}{row}"
+                          for x in CLOSED_COLS]
+                rates = [f"{x}{row}" for x in columns]
+                total = "+".join(f'IF($C${ROW_CA_CAT + i}="",0,ROUND({closed[i]}*{rates[i]},2))' for i in range(4))
+                body = f"ROUND({total},2)"
+                if check_rates:  # a rate cell holding a French error: show it
+                    for rate in reversed(rates):
+                        body = f'IF(AND({rate}<>"",NOT(ISNUMBER({rate}))),{rate},{body})'
+                return f'IF({error}<>"",{error},{body})'
+            return formula
+
+        def normalised(c: _Context) -> tuple[Any, Any]:
+            dept = {"moselle": "57", "alsace": "67"}.get(c.tfc_zone)
+            return c.p("nature"), dept
+
         specs = (
-            ("cotisations", lambda ca, on: f"AE_COTISATIONS({ca},{codes},{on},acre,date_creation,zone)",
-             lambda c, ca, on: udfs.ae_cotisations(ca, c.block("C6", "C9"), on, c.p("acre"), c.p("date_creation"),
-                                                   c.p("zone"))),
-            ("cfp", lambda ca, on: f"AE_CFP({ca},{codes},{on},nature)",
-             lambda c, ca, on: udfs.ae_cfp(ca, c.block("C6", "C9"), on, c.p("nature"))),
-            ("tfc", lambda ca, on: f"AE_TFC({ca},{codes},{on},nature,departement)",
-             lambda c, ca, on: udfs.ae_tfc(ca, c.block("C6", "C9"), on, c.p("nature"), c.p("departement"))),
-            ("vl", lambda ca, on: f"IF({vl_on},AE_VL({ca},{codes},{on}),0)",
-             lambda c, ca, on: udfs.ae_vl(ca, c.block("C6", "C9"), on)
+            ("cotisations", amount(RATE_COLS, True),
+             lambda c, ca, on: c.h("erreur") or udfs.ae_cotisations(ca, c.block("C6", "C9"), on, c.h("acre"),
+                                                                    c.creation, c.zone)),
+            ("cfp", amount(CFP_COLS),
+             lambda c, ca, on: c.h("erreur") or udfs.ae_cfp(ca, c.block("C6", "C9"), on, normalised(c)[0])),
+            ("tfc", amount(TFC_COLS),
+             lambda c, ca, on: c.h("erreur") or udfs.ae_tfc(ca, c.block("C6", "C9"), on, *normalised(c))),
+            ("vl", lambda row: f"IF({vl_on},{amount(VL_COLS)(row)},0)",
+             lambda c, ca, on: (c.h("erreur") or udfs.ae_vl(ca, c.block("C6", "C9"), on))
              if _text_eq(c.p("versement_liberatoire"), "oui") else 0.0),
         )
-        closed = f"{CLOSED_COLS[0]}{r}:{CLOSED_COLS[-1]}{r}"
         carry = f"${CLOSED_COLS[0]}${ROW_CARRY}:${CLOSED_COLS[-1]}${ROW_CARRY}"
         for key, formula_of, compute_of in specs:
-            main = formula_of(closed, f"$B{r}")
+            main = formula_of(r)
             body = main
             if r == MONTH_FIRST:
-                before = formula_of(carry, "DATE(annee-1,12,31)")
+                before = formula_of(ROW_CARRY)
                 body = (f"IF(SUM({carry})=0,{main},IF(AND(ISNUMBER({main}),ISNUMBER({before})),"
                         f"ROUND({main}+{before},2),IF(ISNUMBER({main}),{before},{main})))")
 
@@ -882,6 +1420,30 @@ class _Builder:
 
             self.add(f"{m[key]}{r}", f"{headers[key]} ({name})",
                      f'=IF(AND($M{r}<>"",NOT(ISNUMBER($M{r}))),$M{r},{body})', MONEY, "money", compute)
+
+    def _rate_columns(self, row: int, on: str) -> None:
+        """AI..AT of a month row: CFP, TFC and VL rates of each category in force on ``on``."""
+        H = self.H
+        for i, code in enumerate(CODES):
+            used = f'$C${ROW_CA_CAT + i}<>""'
+            specs = ((CFP_COLS[i], "cfp_taux", H[f"cfp_{code}"], _lit("toutes"), "CFP",
+                      lambda c, on, code=code: c.rate("cfp_taux", c.cfp_key(code), "toutes", on)),
+                     (TFC_COLS[i], "tfc_taux", H[f"tfc_{code}"], H["tfc_zone"], "TFC",
+                      lambda c, on, code=code: c.rate("tfc_taux", c.tfc_key(code), c.tfc_zone, on)),
+                     (VL_COLS[i], "vl_taux", _lit(code), _lit("toutes"), "VL",
+                      lambda c, on, code=code: c.rate("vl_taux", code, "toutes", on)))
+            for col, param, cat, zone, what, twin in specs:
+                if row == MONTH_FIRST:
+                    self.text(f"{col}{MONTH_HEADER}", f"Taux {what} {CODE_LABELS[code]}")
+
+                def compute(c: _Context, row: int = row, i: int = i, twin: Any = twin) -> Any:
+                    if c[f"C{ROW_CA_CAT + i}"] == "":
+                        return ""
+                    day = dt.date(c.annee - 1, 12, 31) if row == ROW_CARRY else c[f"B{row}"]
+                    return twin(c, day)
+
+                self.add(f"{col}{row}", f"Taux {what} {CODE_LABELS[code]} (ligne {row})",
+                         f'=IF({used},{N.lookup(param, cat, zone, on)},"")', "0.000%", "share", compute)
 
     def _periods(self) -> None:
         """Helper columns Q..AD: each declaration cut into rate periods, per category.
@@ -921,24 +1483,22 @@ class _Builder:
                 return ""
             if _number(start) >= _serial(dt.date(c.annee, 1, 1)):
                 return ""
-            if udfs.ae_echeance(dt.date(c.annee - 1, 12, 31), c.p("periodicite"), start) != january:
+            if udfs.ae_echeance(dt.date(c.annee - 1, 12, 31), c.periodicite, c.creation) != january:
                 return ""
             moment = EXCEL_EPOCH + dt.timedelta(days=_number(start))
             return moment.date() if moment.time() == dt.time(0) else moment
 
         self.add(f"{q}{ROW_CARRY}", "Début de la première déclaration (année précédente)",
                  f'=IF(AND(ISNUMBER(date_creation),ISNUMBER($M${first})),IF(date_creation<DATE(annee,1,1),'
-                 f'IF(AE_ECHEANCE({last_year},periodicite,date_creation)=$M${first},date_creation,""),""),"")',
+                 f'IF({self.due(last_year)}=$M${first},date_creation,""),""),"")',
                  DATE, "date", carry_start)
         self.add(f"{rr}{ROW_CARRY}", "Taux CFP, TFC, VL en vigueur depuis (31/12 de l'année précédente)",
                  epoch_formula(last_year), DATE, "date", lambda c: epoch(dt.date(c.annee - 1, 12, 31)))
         for i, code in enumerate(CODES):
             cat = f"$C${ROW_CA_CAT + i}"
             self.add(f"{RATE_COLS[i]}{ROW_CARRY}", f"Taux de cotisations {CODE_LABELS[code]} (année précédente)",
-                     f'=IF(AND(ISNUMBER(${q}${ROW_CARRY}),{cat}<>""),'
-                     f'AE_TAUX({cat},{last_year},acre,date_creation,zone),"")', "0.00%", "share",
-                     lambda c, i=i: udfs.ae_taux(c[f"C{ROW_CA_CAT + i}"], dt.date(c.annee - 1, 12, 31), c.p("acre"),
-                                                 c.p("date_creation"), c.p("zone"))
+                     f'=IF(AND(ISNUMBER(${q}${ROW_CARRY}),{cat}<>""),{self.taux(code, last_year)},"")', "0.00%", "share",
+                     lambda c, i=i: c.taux(c[f"C{ROW_CA_CAT + i}"], dt.date(c.annee - 1, 12, 31))
                      if isinstance(c[f"{q}{ROW_CARRY}"], dt.date) and c[f"C{ROW_CA_CAT + i}"] != "" else "")
             self.add(f"{CUMUL_COLS[i]}{ROW_CARRY}", f"CA {CODE_LABELS[code]} de l'année précédente (première déclaration)",
                      f'=IF(ISNUMBER(${q}${ROW_CARRY}),ROUND(SUMPRODUCT(({self.RE}="{code}")*({self.RA}>=${q}${ROW_CARRY})'
@@ -977,9 +1537,8 @@ class _Builder:
                 cat = f"$C${ROW_CA_CAT + i}"
                 rate, cumul, closed, ca = RATE_COLS[i], CUMUL_COLS[i], CLOSED_COLS[i], MONTH_COLUMNS[code]
                 self.add(f"{rate}{r}", f"Taux de cotisations {CODE_LABELS[code]} ({name})",
-                         f'=IF({cat}<>"",AE_TAUX({cat},$B{r},acre,date_creation,zone),"")', "0.00%", "share",
-                         lambda c, r=r, i=i: udfs.ae_taux(c[f"C{ROW_CA_CAT + i}"], c[f"B{r}"], c.p("acre"),
-                                                          c.p("date_creation"), c.p("zone"))
+                         f'=IF({cat}<>"",{self.taux(code, f"$B{r}")},"")', "0.00%", "share",
+                         lambda c, r=r, i=i: c.taux(c[f"C{ROW_CA_CAT + i}"], c[f"B{r}"])
                          if c[f"C{ROW_CA_CAT + i}"] != "" else "")
                 if r == first:
                     goes_on = (f"AND(ISNUMBER(${q}${ROW_CARRY}),{rate}${ROW_CARRY}={rate}{r},"

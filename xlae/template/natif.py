@@ -1,0 +1,127 @@
+"""Building blocks of the native Synthèse formulas: rate lookups in Barèmes, French texts, quarters.
+
+Why: the template must compute in any spreadsheet without an add-in (Excel 2010+,
+LibreOffice, Google Sheets), so every figure reads the workbook's own Barèmes sheet
+with functions all of them have (SUMPRODUCT, MAX, ROUND, EOMONTH…), and every
+sentence builds its numbers by hand: TEXT() and FIXED() follow the reader's locale
+(« 1,234.50 » in an English LibreOffice, « 1 234,50 » in a French Excel), an
+integer joined with ``&`` reads the same everywhere. Each helper has its Python
+mirror, so ``synthese.evaluate`` produces the very text the formula shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import layout as L
+
+BAREMES_LAST = 1 + 400  # room for the rates sheet rows on Barèmes (checked by the generator)
+
+
+# Defined names of the Barèmes columns: short formulas (Excel refuses formulas over 8 192 characters).
+BAREMES_NAMES = {"A": "bar_parametre", "B": "bar_categorie", "C": "bar_zone", "D": "bar_date", "E": "bar_valeur"}
+
+
+def baremes(col: str) -> str:
+    """A column of the Barèmes sheet (A parametre … E valeur), by its defined name."""
+    return BAREMES_NAMES[col]
+
+
+def baremes_ref(col: str) -> str:
+    """What the defined name of a Barèmes column refers to: rows 2..BAREMES_LAST."""
+    return f"'{L.SHEET_BAREMES}'!${col}$2:${col}${BAREMES_LAST}"
+
+
+def literal(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def lookup(parametre: str, categorie: str, zone: str, on: str) -> str:
+    """Value of ``parametre`` in force on ``on`` (a formula), as ``Rates.value`` finds it.
+
+    ``categorie`` and ``zone`` are formula expressions (a quoted literal or a cell).
+    Among the rows dated on or before ``on``, the most specific (category and
+    zone, category, zone, « toutes ») wins, then the latest: one MAX over
+    ``specificity × 100 000 + date`` (dates are below 100 000). Rows of Barèmes
+    hold one category and one zone each (the generator expands « a|b » lists).
+    """
+    a, b, c, d, e = (baremes(x) for x in "ABCDE")
+    cat = f'({b}="toutes")' if categorie == '"toutes"' else f'(({b}={categorie})+({b}="toutes")>0)'
+    where = f'({c}="toutes")' if zone == '"toutes"' else f'(({c}={zone})+({c}="toutes")>0)'
+    match = f'({a}="{parametre}")*{cat}*{where}'
+    rank = "(" + "+".join([f"{w}*({col}={x})" for w, col, x in ((200000, b, categorie), (100000, c, zone))
+                           if x != '"toutes"'] + [d]) + ")"
+    best = f"SUMPRODUCT(MAX({match}*({d}<={on})*{rank}))"
+    return f"SUMPRODUCT({match}*({rank}={best}),{e})"
+
+
+def quarter_index(day: str) -> str:
+    """Quarters since year 0 (``periods.quarter_index``)."""
+    return f"(YEAR({day})*4+INT((MONTH({day})-1)/3))"
+
+
+def quarter_end(index: str) -> str:
+    """Last day of quarter ``index`` (``periods.quarter_end``)."""
+    return f"EOMONTH(DATE(INT(({index})/4),MOD({index},4)*3+1,1),2)"
+
+
+def euros_text(ref: str) -> str:
+    """« 34 560 € », « 35 043,29 € » (``format.euros_text``) of a cell, in any locale.
+
+    Up to 999 999 999,99 €; the cents are dropped when zero, thousands are
+    separated by a space. ``ref`` must be a single cell (it is repeated).
+    """
+    n = f"ROUND(ABS({ref}),2)"
+    whole = f"INT({n})"
+    cents = f"ROUND(({n}-INT({n}))*100,0)"
+    groups = (f'IF({whole}>=1000000,INT({whole}/1000000)&" "&RIGHT("00"&INT(MOD({whole},1000000)/1000),3)'
+              f'&" "&RIGHT("00"&MOD({whole},1000),3),IF({whole}>=1000,INT({whole}/1000)&" "'
+              f'&RIGHT("00"&MOD({whole},1000),3),{whole}&""))')
+    return f'IF({ref}<0,"-","")&{groups}&IF({cents}=0,"",","&RIGHT("0"&{cents},2))&" €"'
+
+
+def percent_text(ref: str) -> str:
+    """« 41,3 % » (one decimal, ``format.percent(x, 1)``) of a share in a cell, in any locale."""
+    tenths = f"ROUND({ref}*1000,0)"
+    return f'INT({tenths}/10)&","&MOD({tenths},10)&" %"'
+
+
+def date_text(ref: str) -> str:
+    """« 05/03/2026 » of a date cell, in any locale."""
+    return f'RIGHT("0"&DAY({ref}),2)&"/"&RIGHT("0"&MONTH({ref}),2)&"/"&YEAR({ref})'
+
+
+# --- Python mirrors ---------------------------------------------------------------------------
+
+
+def _half_up(value: float | Decimal, places: int) -> Decimal:
+    return Decimal(repr(value) if isinstance(value, float) else value).quantize(
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def euros_text_value(amount: float | Decimal) -> str:
+    """What ``euros_text`` shows for ``amount``."""
+    n = abs(_half_up(amount, 2))
+    whole, cents = int(n), int((n - int(n)) * 100)
+    text = f"{whole:,}".replace(",", " ")
+    sign = "-" if amount < 0 else ""
+    return sign + text + ("" if cents == 0 else f",{cents:02d}") + " €"
+
+
+def percent_text_value(share: float | Decimal) -> str:
+    tenths = int(_half_up(Decimal(repr(share) if isinstance(share, float) else share) * 1000, 0))
+    return f"{tenths // 10},{tenths % 10} %"
+
+
+def lookup_value(rows: list, parametre: str, categorie: str, zone: str, on: dt.date) -> float:
+    """What ``lookup`` finds among rates rows (0 when no row is in force, as SUMPRODUCT gives)."""
+    def rank(row) -> tuple[int, dt.date]:
+        return (2 * (row.categorie == categorie) + (row.zone == zone), row.date_effet)
+
+    matching = [r for r in rows if r.parametre == parametre and r.categorie in (categorie, "toutes")
+                and r.zone in (zone, "toutes") and r.date_effet <= on]
+    if not matching:
+        return 0.0
+    best = max(rank(r) for r in matching)
+    return float(sum((r.valeur for r in matching if rank(r) == best), Decimal(0)))
