@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import __version__
 
-UDF_MODULE = "xlae.udfs"
+UDF_MODULES = ("xlae.udfs", "xlae.udfs_droits")
 LINE = 100  # characters of base64 per line of main.py
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # zip timestamps: the same bytes at every build
 
@@ -68,14 +68,17 @@ def _install():
 
 _install()
 
+from xlae.excel import upper_case_names  # noqa: E402
 from xlae.udfs import *  # noqa: E402,F401,F403 - the AE_* functions, registered by xlwings Lite
-from xlae.udfs import __getattr__  # noqa: E402,F401 - xlwings Lite calls them by their Excel name
+from xlae.udfs_droits import *  # noqa: E402,F401,F403 - rights, income tax, forecasts
+
+__getattr__ = upper_case_names(globals())  # xlwings Lite calls them by their Excel name
 '''
 
 
 def bundled_modules() -> list[str]:
     """The xlae modules that importing the UDF module loads, asked of a fresh interpreter."""
-    code = (f"import sys, json, {UDF_MODULE}; "
+    code = (f"import sys, json, {', '.join(UDF_MODULES)}; "
             "print(json.dumps(sorted(m for m in sys.modules if m == 'xlae' or m.startswith('xlae.'))))")
     output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     return json.loads(output)
