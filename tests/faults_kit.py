@@ -55,10 +55,13 @@ def example(path: Path) -> Path:
 
 
 def statement(path: Path, count: int, tag: str, month: int = 1) -> Path:
-    """A bank CSV with ``count`` distinct credits of ``month``/2026 (labels carry ``tag``)."""
+    """A bank CSV with ``count`` distinct credits of ``month``/2026 (labels carry ``tag``).
+
+    The cents come from the tag, so that two statements never hold the same credit (the
+    importer would rightly hold the second as « déjà saisie à la main ? »)."""
     lines = ["Date;Libellé;Montant"]
     for i in range(count):
-        lines.append(f"{1 + i % 28:02d}/{month:02d}/2026;VIR RECU DE CLIENT {tag} {i};{100 + i},00")
+        lines.append(f"{1 + i % 28:02d}/{month:02d}/2026;VIR RECU DE CLIENT {tag} {i};{100 + i},{sum(map(ord, tag)) % 100:02d}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
