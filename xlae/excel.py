@@ -33,10 +33,10 @@ import xlwings as xw
 
 from .errors import XlaeError
 from .rates import get_rates
+from .rules.money import cents
 
 ERROR_PREFIX = "Erreur : "
 CATEGORY = "xlae (micro-entrepreneur)"
-MAX_HELP = 255  # Excel shows at most 255 characters of a function's or argument's help
 MEMO_SIZE = 65536  # results kept per function: a workbook asks the same few values in many cells
 
 CLASSIC, OFFICEJS, PYTHON = "classic", "officejs", "python"
@@ -45,6 +45,18 @@ _RANGES = (list, tuple)
 # The options every argument gets, in both runtimes: a 2-D list for a range (its shape
 # is kept), and error cells as their text (classic xlwings reads them as None otherwise).
 ARGUMENT_OPTIONS = {"ndim": 2, "err_to_str": True}
+
+
+# Argument help shared by the AE_* modules (at most 255 characters each: Excel shows no more).
+ARG_ACTIVITE = ("Activité : vente, service_bic, bnc ou bnc_cipav (ou « BNC », « Libéral »…). "
+                "Une plage, de même forme que le CA, pour une activité mixte.")
+ARG_ACTIVITE_SEULE = "Activité : vente, service_bic, bnc ou bnc_cipav (une seule cellule)."
+ARG_ANNEE = "Année sur quatre chiffres (vide : année en cours)."
+
+
+def money(value: Any) -> float:
+    """An amount as a cell shows it: rounded half up to the cent, as a float."""
+    return float(cents(value))
 
 
 def runtime() -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import coerce
 from .errors import XlaeError
-from .excel import ERROR_PREFIX, excel_function, upper_case_names
+from .excel import ARG_ACTIVITE, ARG_ACTIVITE_SEULE, ARG_ANNEE, excel_function, money, upper_case_names
 from .rates import Rates, get_rates
 from .rules import abattement as _abattement
 from .rules import contributions as _contrib
@@ -24,15 +24,11 @@ from .rules import cotisations as _cotisations
 from .rules import echeance as _echeance
 from .rules import plafond as _plafond
 from .rules import tva as _tva
-from .rules.money import ZERO, cents
+from .rules.money import ZERO
 from .rules.vocabulary import parse_nature, parse_periodicite, parse_zone
 
-ARG_ACTIVITE = ("Activité : vente, service_bic, bnc ou bnc_cipav (ou « BNC », « Libéral »…). "
-                "Une plage, de même forme que le CA, pour une activité mixte.")
-ARG_ACTIVITE_SEULE = "Activité : vente, service_bic, bnc ou bnc_cipav (une seule cellule)."
 ARG_CA = ("Chiffre d'affaires encaissé en € (une plage de même forme que activite pour une "
           "activité mixte : le total de chaque activité compte).")
-ARG_ANNEE = "Année sur quatre chiffres (vide : année en cours)."
 ARG_DATE_PERIODE = ("Un jour de la période (vide : aujourd'hui). Une plage de dates donne un "
                     "résultat par date (tableau dynamique).")
 ARG_DATE_CREATION = "Date de création (début d'activité) de la micro-entreprise."
@@ -40,10 +36,6 @@ ARG_ACRE = "Bénéficie de l'ACRE : VRAI/FAUX, 1/0, « oui »/« non » (vide : 
 ARG_ZONE = "metropole (vide), drom ou mayotte."
 ARG_NATURE = "commerciale, artisanale ou liberale (vide : déduite de l'activité)."
 ARG_CA_ANNEE = "CA encaissé de l'année en € (une plage, avec activite, pour une activité mixte)."
-
-
-def _money(value: Any) -> float:
-    return float(cents(value))
 
 
 @excel_function(
@@ -65,7 +57,7 @@ def _plafond_of(activites: frozenset, year: int, start: dt.date | None, rates: R
     Keyed by the rates sheet in use, so switching sheets never returns a stale value.
     """
     limit = _plafond.limits(set(activites), year, rates)[0]
-    return _money(_plafond.plafond(limit.activites[0], year, start, rates))
+    return money(_plafond.plafond(limit.activites[0], year, start, rates))
 
 
 @excel_function(date_creation=ARG_DATE_CREATION, annee=ARG_ANNEE)
@@ -80,26 +72,13 @@ def ae_prorata(date_creation: Any, annee: Any = None):
 @excel_function(ca=ARG_CA, activite=ARG_ACTIVITE, annee=ARG_ANNEE)
 def ae_abattement(ca: Any, activite: Any, annee: Any = None):
     """Abattement forfaitaire en € (71 %, 50 % ou 34 % du CA, au moins 305 € par catégorie de CA)."""
-    return _money(_abattement.abattement(coerce.amounts_by_activite(ca, activite), coerce.to_covered_year(annee)))
+    return money(_abattement.abattement(coerce.amounts_by_activite(ca, activite), coerce.to_covered_year(annee)))
 
 
 @excel_function(ca=ARG_CA, activite=ARG_ACTIVITE, annee=ARG_ANNEE)
 def ae_revenu(ca: Any, activite: Any, annee: Any = None):
     """Revenu imposable en € : CA moins l'abattement forfaitaire, jamais négatif."""
-    return _revenu_of(ca, activite, annee)
-
-
-def _revenu_of(ca: Any, activite: Any, annee: Any) -> float:
-    if isinstance(activite, str) and not isinstance(ca, (list, tuple)):
-        return _revenu_one(coerce.to_amount(ca), coerce.parse_activite(activite), coerce.to_covered_year(annee),
-                           get_rates())
-    return _money(_abattement.revenu(coerce.amounts_by_activite(ca, activite), coerce.to_covered_year(annee)))
-
-
-@functools.lru_cache(maxsize=8192)
-def _revenu_one(amount: Any, code: Any, year: int, rates: Rates) -> float:
-    """One activity's revenu, memoised (a column of receipts asks the same few values)."""
-    return _money(_abattement.revenu({code: amount}, year))
+    return money(_abattement.revenu(coerce.amounts_by_activite(ca, activite), coerce.to_covered_year(annee)))
 
 
 @excel_function(spill="date_periode", activite=ARG_ACTIVITE_SEULE, date_periode=ARG_DATE_PERIODE,
@@ -109,8 +88,9 @@ def ae_taux(activite: Any, date_periode: Any = None, acre: Any = None, date_crea
             zone: Any = None):
     """Taux global de cotisations sociales (fraction, ex. 0,212) à la date, ACRE comprise si elle s'applique."""
     rate = _cotisations.taux_cotisations(
-        coerce.single_activite(activite), coerce.to_covered_date(date_periode, "date_periode"), coerce.to_bool(acre, "acre"),
-        coerce.to_date(date_creation, "date_creation", default_today=False), parse_zone(zone))
+        coerce.single_activite(activite), coerce.to_covered_date(date_periode, "date_periode"),
+        coerce.to_bool(acre, "acre"), coerce.to_date(date_creation, "date_creation", default_today=False),
+        parse_zone(zone))
     return float(rate.taux)
 
 

@@ -6,35 +6,23 @@ cent, an integer, a date or a French text. Registration with xlwings goes throug
 ``xlae.excel.excel_function`` (upper-case Excel names, French errors).
 """
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from . import coerce
 from .errors import XlaeError, invalid
-from .excel import excel_function, upper_case_names
+from .excel import ARG_ACTIVITE, ARG_ACTIVITE_SEULE, ARG_ANNEE, excel_function, money, upper_case_names
 from .rules import abattement as _abattement
 from .rules import droits as _droits
 from .rules import impot as _impot
 from .rules import prevision as _prevision
-from .rules.money import cents
 from .rules.vocabulary import normalize, parse_activite
 
-# The same help texts as xlae.udfs (not imported from it: xlae.udfs may import this module).
-ARG_ACTIVITE = ("Activité : vente, service_bic, bnc ou bnc_cipav (ou « BNC », « Libéral »…). "
-                "Une plage, de même forme que le CA, pour une activité mixte.")
-ARG_ACTIVITE_SEULE = "Activité : vente, service_bic, bnc ou bnc_cipav (une seule cellule)."
-ARG_ANNEE = "Année sur quatre chiffres (vide : année en cours)."
 ARG_ANNEE_REVENUS = "Année des revenus (le CA de 2025 est imposé en 2026 ; vide : année en cours)."
 ARG_CA_N = "CA encaissé de l'année {n} avant l'arrêt, en € (vide : 0)."
 ARG_PARTS = "Nombre de parts du foyer fiscal (vide : 1 ; 2 et plus : couple, sauf couple = FAUX)."
 ARG_AUTRES = "Autres revenus nets imposables du foyer en € (salaires après 10 %…) ; vide : 0."
 ARG_COUPLE = "VRAI : couple soumis à imposition commune (vide : couple dès 2 parts)."
 ARG_DETAIL = "VRAI : renvoie l'explication en clair au lieu du montant."
-
-
-def _money(value: Decimal) -> float:
-    return float(cents(value))
 
 
 def _household(parts: Any, couple: Any) -> _impot.Household:
@@ -71,7 +59,7 @@ def ae_ij(ca_n1: Any, ca_n2: Any, ca_n3: Any, activite: Any, date_arret: Any = N
     """Indemnité journalière maladie (€/jour) : RAAM des 3 années civiles précédentes ÷ 730, plafonné à 1 PASS (3 PASS Cipav), nulle sous 10 % du PASS moyen (CSS D622-7, D622-8)."""
     on = coerce.to_covered_date(date_arret, "date_arret")
     result = _droits.ij_maladie(_reference_years(ca_n1, ca_n2, ca_n3, activite), on)
-    return result.message if coerce.to_bool(detail, "detail") else _money(result.montant)
+    return result.message if coerce.to_bool(detail, "detail") else money(result.montant)
 
 
 @excel_function(ca_n1=ARG_CA_N.format(n="précédant"), ca_n2=ARG_CA_N.format(n="2e"), ca_n3=ARG_CA_N.format(n="3e"),
@@ -86,7 +74,7 @@ def ae_maternite(ca_n1: Any, ca_n2: Any, ca_n3: Any, activite: Any, date_conge: 
     if kind not in _droits.CONGES:
         raise invalid("conge", conge, _droits.CONGES)
     result = _droits.conge(_reference_years(ca_n1, ca_n2, ca_n3, activite), on, kind)
-    return result.message if coerce.to_bool(detail, "detail") else _money(result.total)
+    return result.message if coerce.to_bool(detail, "detail") else money(result.total)
 
 
 @excel_function(ca="CA encaissé de l'année des revenus en €.", activite=ARG_ACTIVITE, annee=ARG_ANNEE_REVENUS,
@@ -97,7 +85,7 @@ def ae_impot(ca: Any, activite: Any, annee: Any = None, parts: Any = None, autre
     year = coerce.to_covered_year(annee)
     amounts = coerce.amounts_by_activite(ca, activite)
     income = _abattement.revenu(amounts, year) + coerce.to_amount(autres_revenus, "autres_revenus")
-    return _money(_impot.impot(income, _household(parts, couple), year).net)
+    return money(_impot.impot(income, _household(parts, couple), year).net)
 
 
 @excel_function(ca="CA encaissé de l'année des revenus en €.", activite=ARG_ACTIVITE, annee=ARG_ANNEE_REVENUS,
