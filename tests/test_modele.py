@@ -24,12 +24,13 @@ EXAMPLE = ROOT / "workbooks" / "exemple-auto-entrepreneur.xlsx"
 # Functions that Excel 2010+, LibreOffice Calc and Google Sheets all have (no dynamic arrays, no TEXT).
 ALLOWED = {"SUM", "SUMPRODUCT", "ROUND", "IF", "IFERROR", "AND", "OR", "NOT", "ISNUMBER", "DATE", "EOMONTH",
            "MAX", "MIN", "COUNT", "ROW", "YEAR", "MONTH", "DAY", "INT", "MOD", "RIGHT", "LOWER", "UPPER", "ABS",
-           "CHOOSE", "SEARCH"}
+           "CHOOSE", "SEARCH", "INDEX", "MATCH", "TODAY"}
 
 
 def test_committed_template_is_regenerated_byte_for_byte() -> None:
     assert build.shipped_template_bytes() == TEMPLATE.read_bytes(), \
-        "workbooks/modele-auto-entrepreneur.xlsx est périmé : relancez « xlae modele --annee 2026 --sortie … --force »"
+        ("workbooks/modele-auto-entrepreneur.xlsx est périmé : relancez python -c \"from xlae.template import build; "
+         "open('workbooks/modele-auto-entrepreneur.xlsx','wb').write(build.shipped_template_bytes())\"")
 
 
 def test_committed_example_is_regenerated_byte_for_byte() -> None:
@@ -47,14 +48,15 @@ def test_no_clock_in_the_file() -> None:
 def test_cli_writes_then_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "mes-comptes.xlsx"
     assert main(["modele", "--sortie", str(target), "--annee", str(build.SHIPPED_YEAR)]) == 0
-    assert target.read_bytes() == TEMPLATE.read_bytes()
+    # The dashboard's cached values are those of the day it runs (the shipped file: build.SHIPPED_DAY).
+    assert target.read_bytes() == build.template_bytes(year=build.SHIPPED_YEAR)
     target.write_bytes(b"mes donnees")
     assert main(["modele", "--sortie", str(target)]) == 2
     err = capsys.readouterr().err
     assert "existe déjà" in err and "--force" in err
     assert target.read_bytes() == b"mes donnees"  # untouched
     assert main(["modele", "--sortie", str(target), "--force", "--annee", str(build.SHIPPED_YEAR)]) == 0
-    assert target.read_bytes() == TEMPLATE.read_bytes()
+    assert target.read_bytes() == build.template_bytes(year=build.SHIPPED_YEAR)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mes-comptes.xlsx"]  # no temp file left
 
 
@@ -260,7 +262,8 @@ def test_receipts_outside_the_displayed_year_are_flagged(year, dates, out, messa
 @pytest.mark.parametrize("path", [TEMPLATE, EXAMPLE], ids=["modele", "exemple"])
 def test_shipped_workbooks_carry_a_value_in_every_formula_cell(path: Path) -> None:
     """A viewer that does not compute (phone, Google Drive preview) shows the cached values."""
-    expected = S.evaluate(lecture.read_inputs(path))
+    today = exemple.TODAY if path == EXAMPLE else build.SHIPPED_DAY  # the day their dashboard was computed for
+    expected = S.evaluate(lecture.read_inputs(path), today=today)
     sheet = load_workbook(path, data_only=True)[L.SHEET_SYNTHESE]
     formulas = load_workbook(path)[L.SHEET_SYNTHESE]
     cells = S.summary_cells()

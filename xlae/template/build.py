@@ -19,7 +19,8 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
@@ -37,8 +38,12 @@ ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TITLE_FONT = Font(bold=True, size=13)
 BOLD = Font(bold=True)
-AMBER_FILL = PatternFill("solid", fgColor="FFD966")
-RED_FILL = PatternFill("solid", fgColor="F4B084")
+# The README promises orange from 80 % and red from 100 %: real orange and red, dark text on orange,
+# white bold text on red (readable on screen and in print).
+AMBER_FILL = PatternFill("solid", fgColor="FFA500", bgColor="FFA500")
+RED_FILL = PatternFill("solid", fgColor="FF0000", bgColor="FF0000")
+RED_FONT = Font(bold=True, color="FFFFFF")
+DASH_FILL = PatternFill("solid", fgColor="F2F2F2")
 INVALID_FILL = PatternFill("solid", fgColor="FFC7CE")
 UNLOCKED = Protection(locked=False)
 
@@ -72,6 +77,9 @@ ACHATS_WIDTHS = {"date": 14, "reference": 18, "fournisseur": 26, "nature": 34, "
 # The workbooks committed in workbooks/ are generated for this year (byte-for-byte test); bump it
 # each January with « xlae modele --annee AAAA ». ``xlae modele`` itself writes the current year.
 SHIPPED_YEAR = 2026
+# Day the cached dashboard values of the committed workbooks are computed for (the files' own date
+# stamp, FIXED_TIME), so that they stay byte-for-byte reproducible; a spreadsheet recomputes TODAY().
+SHIPPED_DAY = FIXED_TIME.date()
 
 
 def default_year(today: dt.date | None = None) -> int:
@@ -107,6 +115,7 @@ def build_workbook(parametres: dict[str, Any] | None = None, rows: int = L.MAX_R
         wb.defined_names[name] = DefinedName(name, attr_text=L.parameter_ref(name))
     for col, name in N.BAREMES_NAMES.items():
         wb.defined_names[name] = DefinedName(name, attr_text=N.baremes_ref(col))
+    wb.defined_names[N.VERSION_NAME] = DefinedName(N.VERSION_NAME, attr_text=N.version_ref())
     _ledger(wb.create_sheet(L.SHEET_RECETTES), L.RECETTES_COLUMNS, RECETTES_WIDTHS, True, rows)
     _ledger(wb.create_sheet(L.SHEET_ACHATS), L.ACHATS_COLUMNS, ACHATS_WIDTHS, False, rows)
     _synthese(wb.create_sheet(L.SHEET_SYNTHESE), rows)
@@ -162,6 +171,8 @@ def _parametres(ws, values: dict[str, Any]) -> None:
     ws.column_dimensions["C"].width = 90
     ws.freeze_panes = "A2"
     ws.protection.sheet = True
+    ws.print_area = f"A1:C{max(int(ref[1:]) for ref in L.PARAMETER_CELLS.values())}"
+    ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
     _page(ws, landscape=True)
 
 
@@ -215,6 +226,14 @@ def _ledger(ws, columns: tuple[L.Column, ...], widths: dict[str, int], with_cate
     _page(ws, landscape=True)
 
 
+# Print layout of the Synthèse (A4 landscape, fixed scale): the figures and the dashboard fit in columns
+# A..PRINT_SPLIT; the right part of the monthly table prints on its own pages, with column A repeated.
+SYNTHESE_SCALE = 76  # 11 pt × 76 % ≈ 8,4 pt on paper
+PRINT_SPLIT = "H"
+TEXT_LINES = {S.ROW_DEPASSEMENT: 3, S.ROW_TVA: 3, S.ROW_PREV_ORIGIN: 2, S.ROW_REGIME: 2, S.ROW_COMPTE: 2}
+PAGE_STARTS = (S.ROW_ABATTEMENT - 1, S.MONTH_HEADER - 1)  # page breaks before these rows
+
+
 def _synthese(ws, rows: int) -> None:
     for ref, text in S.static_cells().items():
         ws[ref] = text
@@ -237,47 +256,110 @@ def _synthese(ws, rows: int) -> None:
     for row in (S.MONTH_TOTAL, S.QUARTER_TOTAL):
         for col in "ABCDEFGHIJKL":
             ws[f"{col}{row}"].font = BOLD
-    shares = [f"B{S.ROW_PART_VENTE}:B{S.ROW_PART}", f"B{S.ROW_TVA_PART}"]
+    _long_texts(ws)
+    _dashboard(ws)
+    shares = [f"B{S.ROW_PART_VENTE}:B{S.ROW_PART}", f"B{S.ROW_TVA_PART}",
+              f"{S.DASH_VALUE}{S.DASH_PLAFOND}:{S.DASH_VALUE}{S.DASH_TVA}"]
     for area in shares:
         ws.conditional_formatting.add(area, CellIsRule(operator="greaterThanOrEqual", formula=[str(S.ALERT_RED)],
-                                                       fill=RED_FILL, stopIfTrue=True))
+                                                       fill=RED_FILL, font=RED_FONT, stopIfTrue=True))
         ws.conditional_formatting.add(area, CellIsRule(operator="between",
                                                        formula=[str(S.ALERT_AMBER), str(S.ALERT_RED)],
                                                        fill=AMBER_FILL))
     first, last = S.MONTH_FIRST, S.MONTH_FIRST + 11
     ws.conditional_formatting.add(f"O{first}:O{last}", FormulaRule(
-        formula=[f"AND(ISNUMBER(P{first}),O{first}>=P{first}*{S.ALERT_RED})"], fill=RED_FILL, stopIfTrue=True))
+        formula=[f"AND(ISNUMBER(P{first}),O{first}>=P{first}*{S.ALERT_RED})"], fill=RED_FILL, font=RED_FONT,
+        stopIfTrue=True))
     ws.conditional_formatting.add(f"O{first}:O{last}", FormulaRule(
         formula=[f"AND(ISNUMBER(P{first}),O{first}>=P{first}*{S.ALERT_AMBER})"], fill=AMBER_FILL))
     # Red on the counts of rows to correct, not on the counts of filled rows (46 and 52).
     checks = (f"B{S.ROW_CHECKS + 1}:B{S.ROW_CHECKS + 5} B{S.ROW_CHECKS + 7}:B{S.ROW_OUT_OF_YEAR}")
-    ws.conditional_formatting.add(checks, CellIsRule(operator="greaterThan", formula=["0"], fill=RED_FILL))
+    ws.conditional_formatting.add(checks, CellIsRule(operator="greaterThan", formula=["0"], fill=RED_FILL,
+                                                     font=RED_FONT))
     year_check = S.KEY_CELLS["controle_annee"]
-    ws.conditional_formatting.add(year_check, FormulaRule(formula=[f'{year_check}<>""'], fill=RED_FILL))
+    ws.conditional_formatting.add(year_check, FormulaRule(formula=[f'{year_check}<>""'], fill=RED_FILL,
+                                                          font=RED_FONT))
     ws[year_check].font = BOLD
     ws.conditional_formatting.add(f"B{S.ROW_DEPASSEMENT}", FormulaRule(
-        formula=[f'ISNUMBER(SEARCH("passement",B{S.ROW_DEPASSEMENT}))'], fill=RED_FILL))
+        formula=[f'ISNUMBER(SEARCH("passement",B{S.ROW_DEPASSEMENT}))'], fill=RED_FILL, font=RED_FONT))
+    alert = S.KEY_CELLS["alerte"]
+    ws.conditional_formatting.add(alert, FormulaRule(formula=[f'LEFT({alert},14)="Rien à signaler"'],
+                                                     fill=PatternFill("solid", fgColor="E2EFDA", bgColor="E2EFDA"),
+                                                     stopIfTrue=True))
+    ws.conditional_formatting.add(alert, FormulaRule(formula=[f'LEFT({alert},9)="Attention"'], fill=AMBER_FILL,
+                                                     stopIfTrue=True))
+    ws.conditional_formatting.add(alert, FormulaRule(formula=[f'{alert}<>""'], fill=RED_FILL, font=RED_FONT))
     ws.column_dimensions["A"].width = 46
     ws.column_dimensions["B"].width = 18
-    for col in [*"CDEFGHIJKLNOP", *(get_column_letter(i) for i in range(17, 31))]:  # Q..AD: the working
+    for col in "CDEFGH":
+        ws.column_dimensions[col].width = 13
+    for col in "IJKLMNOP":  # the right part of the monthly table: column A + I..P fit one page too
+        ws.column_dimensions[col].width = 12
+    for col in (get_column_letter(i) for i in range(17, 32)):  # Q..AE: the working columns
         ws.column_dimensions[col].width = 15
-    ws.column_dimensions["M"].width = 17
-    ws.row_dimensions[S.MONTH_HEADER].height = 45
-    ws.row_dimensions[S.QUARTER_HEADER].height = 30
+    ws.row_dimensions[S.MONTH_HEADER].height = 60
+    ws.row_dimensions[S.QUARTER_HEADER].height = 45
     chart = LineChart()
     chart.title = "CA cumulé et plafond proratisé"
     chart.y_axis.title = "€"
     chart.x_axis.title = "Mois"
     chart.x_axis.number_format = S.MONTH
-    chart.height, chart.width = 9, 18
+    chart.height, chart.width = 9, 22
     data = Reference(ws, min_col=15, max_col=16, min_row=S.MONTH_HEADER, max_row=last)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    ws.add_chart(chart, "D4")
+    # Below every figure (rows CHART_ROW.. are empty): it hides no cell in use, on screen or on paper.
+    ws.add_chart(chart, f"A{S.CHART_ROW}")
     ws.freeze_panes = "B3"
     ws.protection.sheet = True
-    ws.print_area = f"A1:P{S.QUARTER_TOTAL}"
+    ws.print_area = f"A1:P{S.CHART_ROW + S.CHART_ROWS}"
     _page(ws, landscape=True)
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = SYNTHESE_SCALE
+    ws.print_title_cols = "A:A"
+    ws.page_setup.pageOrder = "overThenDown"
+    for row in (*PAGE_STARTS, S.CHART_ROW - 1):
+        ws.row_breaks.append(Break(id=row - 1))
+    ws.col_breaks.append(Break(id=column_index_from_string(PRINT_SPLIT)))
+
+
+def _long_texts(ws) -> None:
+    """Sentences of column B (and C2) wrap inside B..PRINT_SPLIT: read whole on screen and on paper."""
+    for row, lines in TEXT_LINES.items():
+        ws.merge_cells(f"B{row}:{PRINT_SPLIT}{row}")
+        ws[f"B{row}"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = 15 * lines
+        ws[f"A{row}"].alignment = Alignment(vertical="top")
+    ws.merge_cells(f"C{S.ROW_YEAR}:{PRINT_SPLIT}{S.ROW_YEAR}")
+    ws[f"C{S.ROW_YEAR}"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[S.ROW_YEAR].height = 30
+
+
+def _dashboard(ws) -> None:
+    """The box E3:H15: labels E:F, values G:H, the alert sentence over five rows."""
+    lab, val, end = S.DASH_LABEL, S.DASH_VALUE, PRINT_SPLIT
+    label_end = get_column_letter(column_index_from_string(val) - 1)
+    ws.merge_cells(f"{lab}{S.DASH_TITLE}:{end}{S.DASH_TITLE}")
+    title = ws[f"{lab}{S.DASH_TITLE}"]
+    title.font, title.fill = Font(bold=True, size=12), HEADER_FILL
+    for row in range(S.DASH_PERIODE, S.DASH_TVA + 1):
+        ws.merge_cells(f"{lab}{row}:{label_end}{row}")
+        ws.merge_cells(f"{val}{row}:{end}{row}")
+        ws[f"{lab}{row}"].font = BOLD
+        ws[f"{val}{row}"].alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    ws.row_dimensions[S.DASH_PERIODE].height = 45
+    for row in range(S.DASH_TITLE, S.DASH_VERSION + 1):
+        ws[f"{lab}{row}"].alignment = Alignment(vertical="top", wrap_text=row >= S.DASH_ALERTE_TEXTE)
+    ws.merge_cells(f"{lab}{S.DASH_ALERTE}:{end}{S.DASH_ALERTE}")
+    ws[f"{lab}{S.DASH_ALERTE}"].font = BOLD
+    ws.merge_cells(f"{lab}{S.DASH_ALERTE_TEXTE}:{end}{S.DASH_VERSION - 1}")
+    ws.merge_cells(f"{lab}{S.DASH_VERSION}:{end}{S.DASH_VERSION}")
+    ws[f"{lab}{S.DASH_VERSION}"].font = Font(italic=True, size=9)
+    for row in range(S.DASH_PERIODE, S.DASH_VERSION + 1):
+        for col in range(column_index_from_string(lab), column_index_from_string(end) + 1):
+            cell = ws.cell(row, col)
+            if not (S.DASH_ALERTE_TEXTE <= row < S.DASH_VERSION):
+                cell.fill = DASH_FILL
 
 
 def _baremes(ws) -> None:
@@ -295,7 +377,8 @@ def _baremes(ws) -> None:
             cell = ws.cell(r, i, value)
             if isinstance(value, dt.date):
                 cell.number_format = S.DATE
-    widths = (28, 16, 12, 12, 12, 8, 12, 50, 50, 12, 60)
+    write_version(ws, N.rates_version(rates))
+    widths = (28, 16, 12, 12, 12, 8, 12, 50, 50, 12, 60, 4, 22)
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = width
     ws.freeze_panes = "A2"
@@ -306,6 +389,14 @@ def _baremes(ws) -> None:
     _page(ws, landscape=True)
 
 
+def write_version(ws, version: dt.date) -> None:
+    """The rates version cell of Barèmes (M2, defined name ``bar_version``), shown on the Synthèse."""
+    label = ws[f"{N.VERSION_COL}{N.VERSION_ROW - 1}"]
+    label.value, label.font, label.fill = "Version du barème xlae", BOLD, HEADER_FILL
+    cell = ws[f"{N.VERSION_COL}{N.VERSION_ROW}"]
+    cell.value, cell.number_format = version, S.DATE
+
+
 def _page(ws, landscape: bool) -> None:
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -313,26 +404,30 @@ def _page(ws, landscape: bool) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.footer = 0.25
     ws.oddFooter.center.text = "&A — page &P / &N"
 
 
-def template_bytes(rows: int = L.MAX_ROWS, year: int | None = None) -> bytes:
+def template_bytes(rows: int = L.MAX_ROWS, year: int | None = None, today: dt.date | None = None) -> bytes:
     """The empty template's bytes, for ``year`` (default: the current year), with computed values."""
-    return computed_bytes(build_workbook(rows=rows, year=year), rows)
+    return computed_bytes(build_workbook(rows=rows, year=year), rows, today)
 
 
-def computed_bytes(wb: Workbook, rows: int = L.MAX_ROWS) -> bytes:
+def computed_bytes(wb: Workbook, rows: int = L.MAX_ROWS, today: dt.date | None = None) -> bytes:
     """``workbook_bytes`` with a cached value in every formula cell of Synthèse.
 
     Why: a viewer that does not compute (phone preview, Google Drive, Excel in
     protected view) shows cached values; without them every figure is blank.
-    The values are ``synthese.evaluate``'s, the twin of each formula.
+    The values are ``synthese.evaluate``'s, the twin of each formula, on ``today``
+    (default: the real day; the dashboard's « next declaration » depends on it).
     """
     from ..batch import xlsx
     from .lecture import workbook_inputs
 
     data = workbook_bytes(wb)
-    values = S.evaluate(workbook_inputs(wb), rows)
+    values = S.evaluate(workbook_inputs(wb), rows, today)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         package = xlsx.read_package(archive)
         part = package.sheets[L.SHEET_SYNTHESE]
@@ -345,7 +440,7 @@ def computed_bytes(wb: Workbook, rows: int = L.MAX_ROWS) -> bytes:
 
 def shipped_template_bytes() -> bytes:
     """workbooks/modele-auto-entrepreneur.xlsx: the empty template of ``SHIPPED_YEAR``."""
-    return template_bytes(year=SHIPPED_YEAR)
+    return template_bytes(year=SHIPPED_YEAR, today=SHIPPED_DAY)
 
 
 def workbook_bytes(wb: Workbook) -> bytes:

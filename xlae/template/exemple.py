@@ -18,6 +18,9 @@ SEED = 20250616
 CREATION = dt.date(2025, 6, 16)
 YEAR = 2026
 LAST_MONTH = 10  # the books stop at the end of October 2026: every row is in the past
+# The day its cached dashboard is computed for (reproducible bytes): mid-November, the October declaration
+# is the next one. A spreadsheet recomputes TODAY() on opening.
+TODAY = dt.date(YEAR, LAST_MONTH + 1, 15)
 DAILY_RATE = 480
 CLIENTS = ("Atelier Numérique SARL", "Boulangerie Morel SAS", "Cabinet Lefèvre Avocats", "Coopérative Vélocité",
            "Mairie de Saint-Aubin", "Studio Pixel & Son")
@@ -89,6 +92,6 @@ def example_workbook(rows: int = L.MAX_ROWS):
     return wb
 
 
-def example_bytes(rows: int = L.MAX_ROWS) -> bytes:
+def example_bytes(rows: int = L.MAX_ROWS, today: dt.date = TODAY) -> bytes:
     """The example's xlsx bytes with computed values (deterministic); ``rows`` as in ``build.build_workbook``."""
-    return build.computed_bytes(example_workbook(rows), rows)
+    return build.computed_bytes(example_workbook(rows), rows, today)

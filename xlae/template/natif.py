@@ -23,6 +23,20 @@ BAREMES_LAST = 1 + 400  # room for the rates sheet rows on Barèmes (checked by 
 BAREMES_NAMES = {"A": "bar_parametre", "B": "bar_categorie", "C": "bar_zone", "D": "bar_date", "E": "bar_valeur"}
 
 
+# The rates version (latest « verifie_le » of the installed sheet, a value written by ``xlae modele`` and
+# ``xlae baremes``): label in M1, date in M2 of Barèmes, defined name below; the Synthèse shows it.
+VERSION_NAME, VERSION_COL, VERSION_ROW = "bar_version", "M", 2
+
+
+def version_ref() -> str:
+    return f"'{L.SHEET_BAREMES}'!${VERSION_COL}${VERSION_ROW}"
+
+
+def rates_version(rates) -> dt.date:
+    """Version of a rates sheet: the one read from a workbook, else its latest verification date."""
+    return getattr(rates, "version", None) or max(r.verifie_le for r in rates.rows)
+
+
 def baremes(col: str) -> str:
     """A column of the Barèmes sheet (A parametre … E valeur), by its defined name."""
     return BAREMES_NAMES[col]
@@ -90,6 +104,30 @@ def percent_text(ref: str) -> str:
 def date_text(ref: str) -> str:
     """« 05/03/2026 » of a date cell, in any locale."""
     return f'RIGHT("0"&DAY({ref}),2)&"/"&RIGHT("0"&MONTH({ref}),2)&"/"&YEAR({ref})'
+
+
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+             "octobre", "novembre", "décembre")
+
+
+def month_text(ref: str) -> str:
+    """« novembre 2026 » of a date cell, in any locale (no TEXT(), whose month names follow the reader's)."""
+    return "CHOOSE(MONTH(" + ref + ")," + ",".join(literal(m) for m in MONTHS_FR) + f')&" "&YEAR({ref})'
+
+
+def month_text_value(day: dt.date) -> str:
+    return f"{MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def quarter_text(ref: str) -> str:
+    """« 4e trimestre 2026 » (« 1er trimestre ») of a date cell."""
+    q = f"(INT((MONTH({ref})-1)/3)+1)"
+    return f'{q}&IF({q}=1,"er","e")&" trimestre "&YEAR({ref})'
+
+
+def quarter_text_value(day: dt.date) -> str:
+    q = (day.month - 1) // 3 + 1
+    return f"{q}{'er' if q == 1 else 'e'} trimestre {day.year}"
 
 
 # --- Python mirrors ---------------------------------------------------------------------------

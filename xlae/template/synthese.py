@@ -61,8 +61,7 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 FIRST, LAST = L.FIRST_DATA_ROW, L.LAST_DATA_ROW
 CODES = L.CATEGORIES  # vente, service_bic, bnc, bnc_cipav (order of every CA block)
 CODE_LABELS = {"vente": "ventes", "service_bic": "services BIC", "bnc": "BNC", "bnc_cipav": "BNC Cipav"}
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-             "octobre", "novembre", "décembre")
+MONTHS_FR = N.MONTHS_FR
 
 # --- Where things are on the sheet -------------------------------------------------------
 ROW_YEAR = 2
@@ -86,6 +85,15 @@ ROW_CARRY = 74             # CA of a first declaration begun the year before (he
 QUARTER_HEADER = 76
 QUARTER_FIRST = 77         # 77..80
 QUARTER_TOTAL = 81
+
+CHART_ROW, CHART_ROWS = QUARTER_TOTAL + 3, 20  # the chart, below every figure (rows it covers stay empty)
+
+# Dashboard (tableau de bord): labels in DASH_LABEL, values in DASH_VALUE (each merged with the next
+# column), rows DASH_TITLE..DASH_VERSION, beside the CA block (E3:H15).
+DASH_LABEL, DASH_VALUE = "E", "G"
+DASH_TITLE, DASH_PERIODE, DASH_ECHEANCE, DASH_MONTANT, DASH_PLAFOND, DASH_TVA = 3, 4, 5, 6, 7, 8
+DASH_ALERTE, DASH_ALERTE_TEXTE, DASH_VERSION = 9, 10, 15  # the alert sentence: rows 10..14, merged
+NEXT_DUE_COL = "AE"  # month rows: due date of a period still to declare (last month of the period, due ≥ today)
 
 # Helper block: labels in AF, values in AG from row HELPER_FIRST (outside the print area).
 HELPER_LABEL_COL, HELPER_COL, HELPER_FIRST = "AF", "AG", 3
@@ -116,6 +124,9 @@ KEY_CELLS = {
     "total_a_payer": f"B{ROW_TOTAL_PAYER}", "resultat_reel": f"B{ROW_RESULTAT}",
     "compte_dedie": f"B{ROW_COMPTE}", "lignes_invalides": f"B{ROW_INVALID_TOTAL}",
     "controle_annee": f"C{ROW_YEAR}",
+    "prochaine_periode": f"{DASH_VALUE}{DASH_PERIODE}", "prochaine_echeance": f"{DASH_VALUE}{DASH_ECHEANCE}",
+    "prochain_montant": f"{DASH_VALUE}{DASH_MONTANT}", "alerte": f"{DASH_LABEL}{DASH_ALERTE_TEXTE}",
+    "version_bareme": f"{DASH_LABEL}{DASH_VERSION}",
 }
 
 
@@ -183,13 +194,14 @@ def static_cells() -> dict[str, str]:
     return dict(_description(L.MAX_ROWS)[1])
 
 
-def evaluate(inputs: Inputs, rows: int = L.MAX_ROWS) -> dict[str, Any]:
+def evaluate(inputs: Inputs, rows: int = L.MAX_ROWS, today: dt.date | None = None) -> dict[str, Any]:
     """ref -> value of every formula cell of Synthèse, without any formula engine.
 
     ``rows`` as in ``summary_cells``: ledger rows below row rows+1 are not counted,
     exactly as the formulas of such a workbook would not count them.
+    ``today``: the day TODAY() returns (default: the real one), for the dashboard.
     """
-    context = _Context(inputs, rows)
+    context = _Context(inputs, rows, today)
     return {cell.ref: context[cell.ref] for cell in summary_cells(rows)}
 
 
@@ -376,7 +388,8 @@ class _Ledger:
 class _Context:
     """Values of the summary cells, computed on demand (each cell once)."""
 
-    def __init__(self, inputs: Inputs, rows: int = L.MAX_ROWS) -> None:
+    def __init__(self, inputs: Inputs, rows: int = L.MAX_ROWS, today: dt.date | None = None) -> None:
+        self.today = today or dt.date.today()
         self.params = {name: (None if _blank(v) else v) for name, v in (inputs.parametres or {}).items()}
         for name in L.PARAMETER_NAMES:
             self.params.setdefault(name, None)
@@ -702,6 +715,7 @@ class _Builder:
         self._months()
         self._periods()
         self._quarters()
+        self._dashboard()
 
     # Helper block (columns AF:AG, not printed): parameters as the formulas read them, rates ---------
     def helper(self, key: str, label: str, formula: str, number_format: str, kind: str,
@@ -828,8 +842,7 @@ class _Builder:
         self.text(f"A{ROW_YEAR}", "Année affichée (modifiable dans Paramètres)")
         self.add(f"B{ROW_YEAR}", "Année affichée", "=annee", "0", "year", lambda c: float(c.annee))
         self._year_check()
-        self.text("A3", "Montants en euros, CA encaissé d'après le livre des recettes. Les cellules AE_* "
-                        "demandent Excel avec xlwings, ou la commande « xlae recalculer ».")
+        self.text("A3", "Montants en euros ; CA encaissé d'après le livre des recettes.")
 
     def _year_check(self) -> None:
         """C2: a loud sentence when the ledger's receipts do not belong to the displayed year.
@@ -1638,9 +1651,170 @@ class _Builder:
                  MONEY, "money", year_paid)
 
 
+    # Dashboard (issue 10 item 4): what to do next, at a glance -------------------------------------
+    def _dashboard(self) -> None:
+        """E3:H15: the next declaration (period, due date, amount), the two shares, one alert, the rates version.
+
+        Why: the detail below is long; the user's question is « what do I pay, when,
+        and is anything wrong ». « Next » is relative to TODAY(): the first period of
+        the displayed year whose due date is today or later (in December, a monthly
+        declarant sees November, due on 31 December); on a year already over, a
+        sentence says so instead of a stale amount.
+        """
+        H, h, lab, val = self.H, self.helper, DASH_LABEL, DASH_VALUE
+        first, last = MONTH_FIRST, MONTH_FIRST + 11
+        col = NEXT_DUE_COL
+        self.text(f"{col}{MONTH_HEADER}", "Échéance à venir (dernier mois de la période)")
+        for r in range(first, last + 1):
+            def candidate(c: _Context, r: int = r) -> Any:
+                due = c[f"M{r}"]
+                if not isinstance(due, dt.date):
+                    return ""
+                ends_here = dt.date(due.year, due.month, 1) - dt.timedelta(days=1) == c[f"B{r}"]
+                return due if ends_here and due >= c.today else ""
+
+            self.add(f"{col}{r}", f"Échéance à venir ({MONTHS_FR[r - first]})",
+                     f'=IF(ISNUMBER(M{r}),IF(AND(EOMONTH(M{r},-1)=$B{r},M{r}>=TODAY()),M{r},""),"")', DATE, "date",
+                     candidate)
+        dues = f"${col}${first}:${col}${last}"
+
+        def due_of(c: _Context) -> Any:
+            found = [d for d in (c[f"{col}{r}"] for r in range(first, last + 1)) if isinstance(d, dt.date)]
+            return min(found) if found else ""
+
+        due = h("prochaine_echeance", "Prochaine échéance (période de l'année encore à déclarer)",
+                f'=IF(COUNT({dues})=0,"",MIN({dues}))', DATE, "date", due_of)
+        line = h("prochaine_ligne", "Mois de fin de la prochaine période (1 à 12)",
+                 f'=IF(ISNUMBER({due}),MATCH({due},{dues},0),"")', COUNT, "count",
+                 lambda c: float(next(r - first + 1 for r in range(first, last + 1) if c[f"{col}{r}"] == c.h(
+                     "prochaine_echeance"))) if isinstance(c.h("prochaine_echeance"), dt.date) else "")
+        end = h("prochaine_fin", "Fin de la prochaine période", f'=IF(ISNUMBER({line}),INDEX($B${first}:$B${last},{line}),"")',
+                DATE, "date", lambda c: c[f"B{first + int(c.h('prochaine_ligne')) - 1}"]
+                if isinstance(c.h("prochaine_ligne"), float) else "")
+        premiere = H["premiere_fin"]
+        is_first = h("prochaine_premiere", "La prochaine période est la première déclaration (1 oui)",
+                     f'=IF(AND(ISNUMBER({due}),ISNUMBER({premiere})),IF({due}=EOMONTH({premiere},1),1,0),0)',
+                     COUNT, "count", lambda c: float(isinstance(c.h("prochaine_echeance"), dt.date)
+                                                     and isinstance(c.h("premiere_fin"), dt.date)
+                                                     and c.h("prochaine_echeance") == _month_end(
+                                                         *_next_month(c.h("premiere_fin")))))
+
+        def start_of(c: _Context) -> Any:
+            d = c.h("prochaine_echeance")
+            if not isinstance(d, dt.date):
+                return ""
+            if c.h("prochaine_premiere") == 1:
+                return c.h("creation")
+            return min(c[f"A{r}"] for r in range(first, last + 1) if c[f"M{r}"] == d)
+
+        start = h("prochaine_debut", "Début de la prochaine période",
+                  f'=IF(ISNUMBER({due}),IF({is_first}=1,{H["creation"]},'
+                  f'99999-SUMPRODUCT(MAX(($M${first}:$M${last}={due})*(99999-$A${first}:$A${last})))),"")',
+                  DATE, "date", start_of)
+        self.text(f"{lab}{DASH_TITLE}", "Tableau de bord — ce qu'il faut faire")
+        self.text(f"{lab}{DASH_PERIODE}", "Prochaine déclaration")
+        self.text(f"{lab}{DASH_ECHEANCE}", "À payer au plus tard le")
+        self.text(f"{lab}{DASH_MONTANT}", "Montant (à ce jour)")
+        self.text(f"{lab}{DASH_PLAFOND}", "Part du plafond")
+        self.text(f"{lab}{DASH_TVA}", "Part du seuil de TVA")
+        self.text(f"{lab}{DASH_ALERTE}", "Alerte")
+        quarterly = f'{H["periodicite"]}="trimestrielle"'
+        named = (f'IF({is_first}=1,"du "&{N.date_text(start)}&" au "&{N.date_text(end)},'
+                 f'IF({quarterly},{N.quarter_text(end)},{N.month_text(end)}))')
+        over = (f'"Année "&annee&" terminée : tout est échu (passez à "&(annee+1)'
+                f'&" dans Paramètres)."')
+
+        def periode(c: _Context) -> str:
+            if c.h("erreur"):
+                return "Voir l'alerte ci-dessous"
+            d = c.h("prochaine_echeance")
+            if not isinstance(d, dt.date):
+                if c.today > dt.date(c.annee, 12, 31):
+                    return (f"Année {c.annee} terminée : tout est échu (passez à "
+                            f"{c.annee + 1} dans Paramètres).")
+                return f"Aucune déclaration en {c.annee}"
+            stop = c.h("prochaine_fin")
+            if c.h("prochaine_premiere") == 1:
+                text = f"du {c.h('prochaine_debut'):%d/%m/%Y} au {stop:%d/%m/%Y}"
+            elif c.periodicite == "trimestrielle":
+                text = N.quarter_text_value(stop)
+            else:
+                text = N.month_text_value(stop)
+            return text + (" (en cours)" if c.today <= stop else "")
+
+        self.add(f"{val}{DASH_PERIODE}", "Prochaine déclaration",
+                 f'=IF({H["erreur"]}<>"","Voir l\'alerte ci-dessous",IF(ISNUMBER({due}),{named}'
+                 f'&IF(TODAY()<={end}," (en cours)",""),'
+                 f'IF(TODAY()>DATE(annee,12,31),{over},"Aucune déclaration en "&annee)))', GENERAL, "text", periode)
+        self.add(f"{val}{DASH_ECHEANCE}", "Échéance de la prochaine déclaration", f'=IF(ISNUMBER({due}),{due},"")',
+                 DATE, "date", lambda c: c.h("prochaine_echeance"))
+        self.add(f"{val}{DASH_MONTANT}", "Montant de la prochaine déclaration",
+                 f'=IF(ISNUMBER({line}),INDEX($N${first}:$N${last},{line}),"")', MONEY, "money",
+                 lambda c: c[f"N{first + int(c.h('prochaine_ligne')) - 1}"]
+                 if isinstance(c.h("prochaine_ligne"), float) else "")
+        self.add(f"{val}{DASH_PLAFOND}", "Part du plafond utilisée", f"=B{ROW_PART}", PERCENT, "share",
+                 lambda c: c[f"B{ROW_PART}"])
+        self.add(f"{val}{DASH_TVA}", "Part du seuil de TVA utilisée", f"=B{ROW_TVA_PART}", PERCENT, "share",
+                 lambda c: c[f"B{ROW_TVA_PART}"])
+        self._alert()
+        version = N.VERSION_NAME
+        self.add(f"{lab}{DASH_VERSION}", "Version du barème",
+                 f'=IF(ISNUMBER({version}),"Barème xlae du "&{N.date_text(version)}&" (feuille Barèmes ; « xlae '
+                 f'baremes » le met à jour)","Barème : version inconnue (feuille Barèmes, {N.VERSION_COL}'
+                 f'{N.VERSION_ROW})")', GENERAL, "text",
+                 lambda c: f"Barème xlae du {N.rates_version(get_rates()):%d/%m/%Y} (feuille Barèmes ; « xlae "
+                           "baremes » le met à jour)")
+
+    def _alert(self) -> None:
+        """The most serious thing to know now, in one sentence (E10)."""
+        H = self.H
+        amber = ALERT_AMBER
+        codes = f'MAX({H["tva_code_v"]},{H["tva_code_s"]})'
+        share, left, vat = f"$B${ROW_PART}", f"$B${ROW_RESTE}", f"$B${ROW_TVA_PART}"
+        invalid = f"$B${ROW_INVALID_TOTAL}"
+        near = (f'"Attention : "&{N.percent_text(share)}&" du plafond déjà utilisé"&IF(ISNUMBER({left}),'
+                f'" ; reste "&{N.euros_text(left)}&" avant le plafond","")&"."')
+        formula = (f'=IF({H["erreur"]}<>"",{H["erreur"]},IF($C${ROW_YEAR}<>"",$C${ROW_YEAR},'
+                   f'IF({invalid}>0,{invalid}&" ligne(s) à corriger dans les livres (surlignées en rouge) : elles '
+                   f'ne sont comptées dans aucun chiffre.",IF({H["depassements"]}<>"",$B${ROW_DEPASSEMENT},'
+                   f'IF({codes}>0,$B${ROW_TVA},IF({share}>={amber},{near},'
+                   f'IF({vat}>={amber},"Attention : "&{N.percent_text(vat)}&" du seuil de franchise de TVA utilisé."'
+                   f',"Rien à signaler : "&{N.percent_text(share)}&" du plafond et "&{N.percent_text(vat)}'
+                   f'&" du seuil de TVA utilisés.")))))))')
+
+        def alert(c: _Context) -> str:
+            if c.h("erreur"):
+                return c.h("erreur")
+            if c[f"C{ROW_YEAR}"]:
+                return c[f"C{ROW_YEAR}"]
+            if c.num(f"B{ROW_INVALID_TOTAL}") > 0:
+                return (f"{int(c.num(f'B{ROW_INVALID_TOTAL}'))} ligne(s) à corriger dans les livres (surlignées en "
+                        "rouge) : elles ne sont comptées dans aucun chiffre.")
+            if c.h("depassements"):
+                return c[f"B{ROW_DEPASSEMENT}"]
+            if max(c.h("tva_code_v"), c.h("tva_code_s")) > 0:
+                return c[f"B{ROW_TVA}"]
+            s, v = c.num(f"B{ROW_PART}"), c.num(f"B{ROW_TVA_PART}")
+            if s >= amber:
+                rest = c[f"B{ROW_RESTE}"]
+                tail = f" ; reste {N.euros_text_value(rest)} avant le plafond" if isinstance(rest, float) else ""
+                return f"Attention : {N.percent_text_value(s)} du plafond déjà utilisé{tail}."
+            if v >= amber:
+                return f"Attention : {N.percent_text_value(v)} du seuil de franchise de TVA utilisé."
+            return (f"Rien à signaler : {N.percent_text_value(s)} du plafond et {N.percent_text_value(v)} du seuil "
+                    "de TVA utilisés.")
+
+        self.add(f"{DASH_LABEL}{DASH_ALERTE_TEXTE}", "Alerte du moment", formula, GENERAL, "text", alert)
+
+
 def _month_end(year: int, month: int) -> dt.date:
     nxt = dt.date(year + month // 12, month % 12 + 1, 1)
     return nxt - dt.timedelta(days=1)
+
+
+def _next_month(day: dt.date) -> tuple[int, int]:
+    """(year, month) of the month after ``day``'s (EOMONTH(day, 1))."""
+    return (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
 
 
 def _header_of(headers: dict[str, str], col: str, columns: dict[str, str] = MONTH_COLUMNS) -> str:
