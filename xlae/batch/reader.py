@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import XlaeError
 from ..template import layout
+from ..template.bareme_classeur import grid_rates
 from . import xlsx
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class Ledgers:
     parametres: dict[str, Any]
     recettes: "pandas.DataFrame"
     achats: "pandas.DataFrame"
+    baremes: Any = None  # the workbook's own Barèmes sheet as ``rates.Rates`` (None: no such sheet)
 
 
 def check_signature(path: Path) -> None:
@@ -193,9 +195,11 @@ def read_ledgers(path: Path, package: xlsx.Package) -> Ledgers:
         parametres = _parameters(package, grid)
         recettes = _ledger(grid(layout.SHEET_RECETTES), layout.RECETTES_COLUMNS)
         achats = _ledger(grid(layout.SHEET_ACHATS), layout.ACHATS_COLUMNS)
+        baremes = grid_rates(grid(layout.SHEET_BAREMES) if layout.SHEET_BAREMES in package.sheets else None,
+                             f"{path.name}, feuille {layout.SHEET_BAREMES}")
     finally:
         workbook.close()
-    return Ledgers(parametres, recettes, achats)
+    return Ledgers(parametres, recettes, achats, baremes)
 
 
 def _parameters(package: xlsx.Package, grid: Any) -> dict[str, Any]:

@@ -73,7 +73,7 @@ def recalculate(job: Job) -> Outcome:
                                 "rapide ne la connaît pas ; relancez avec --moteur auto ou formules.")
             outcome.engine = engine
             if engine == "python":
-                values = summary.evaluate_standard(ledgers, rows)
+                values = summary.evaluate_standard(ledgers, rows, job.today)
             elif engine == "formules":
                 values = summary.evaluate_formulas(source)
             else:
@@ -83,7 +83,8 @@ def recalculate(job: Job) -> Outcome:
         outcome.target = str(target)
         outcome.row = summary.report_row(source.name, ledgers, values, job.today)
         notes = (summary.replaced_note(replaced), summary.rows_beyond_template(ledgers, rows),
-                 summary.ledger_problems(ledgers), summary.summary_problems(ledgers, values))
+                 summary.ledger_problems(ledgers), summary.summary_problems(ledgers, values),
+                 summary.baremes_note(ledgers))
         if any(notes):
             outcome.error = f"copie écrite, mais {' ; '.join(p.rstrip('.') for p in notes if p)}."
     except XlaeError as error:

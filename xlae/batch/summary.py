@@ -80,12 +80,28 @@ def _ref_order(ref: str) -> tuple[int, str]:
     return (int(match.group(2)), match.group(1)) if match else (0, ref)
 
 
-def evaluate_standard(ledgers: Ledgers, rows: int | None = None) -> dict[str, Any]:
-    """Every formula cell of the standard template (covering ``rows`` ledger rows), computed by the rules."""
-    from ..template import layout, synthese
+def evaluate_standard(ledgers: Ledgers, rows: int | None = None, today: dt.date | None = None) -> dict[str, Any]:
+    """Every formula cell of the standard template (covering ``rows`` ledger rows), computed by the rules.
+
+    With the workbook's own Barèmes sheet when it has one, as its formulas compute;
+    ``today``: the day of the dashboard's « next declaration » (default: the real one).
+    """
+    from ..template import bareme_classeur, layout, synthese
 
     inputs = synthese.Inputs(parametres=ledgers.parametres, recettes=ledgers.recettes, achats=ledgers.achats)
-    return synthese.evaluate(inputs, rows or layout.MAX_ROWS)
+    with bareme_classeur.using(getattr(ledgers, "baremes", None)):
+        return synthese.evaluate(inputs, rows or layout.MAX_ROWS, today)
+
+
+def baremes_note(ledgers: Ledgers) -> str | None:
+    """Why the figures of a workbook whose Barèmes differs from the installed rates may surprise."""
+    from ..rates import get_rates
+    from ..template import bareme_classeur, natif
+
+    own = getattr(ledgers, "baremes", None)
+    if own is None:
+        return None
+    return bareme_classeur.recalc_note(bareme_classeur.difference(own, get_rates()), natif.rates_version(own))
 
 
 def evaluate_formulas(path: Path) -> dict[str, Any]:
@@ -283,7 +299,8 @@ def summary_problems(ledgers: Ledgers, values: dict[str, Any]) -> str | None:
     if isinstance(year_check, str) and year_check:
         notes.append(f"Synthèse!{synthese.KEY_CELLS['controle_annee']} : « {year_check.rstrip('.')} »")
     errors = sorted(((ref.removeprefix(prefix), value) for ref, value in values.items()
-                     if ("!" not in ref or ref.startswith(prefix))
+                     if ("!" not in ref or ref.startswith(prefix)) and ref.removeprefix(prefix) not in
+                     synthese.DASHBOARD_REFS  # the dashboard repeats the first error of the detail
                      and isinstance(value, str) and value.startswith("Erreur")), key=lambda item: _ref_order(item[0]))
     if errors:
         ref, message = errors[0]

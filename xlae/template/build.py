@@ -364,25 +364,33 @@ def _dashboard(ws) -> None:
 
 def _baremes(ws) -> None:
     rates = get_rates()
-    if len(rates.rows) + 1 > S.BAREMES_LAST:
-        raise XlaeError(f"Barème : {len(rates.rows)} lignes, la feuille {L.SHEET_BAREMES} du modèle en prévoit "
+    write_baremes(ws, rates.rows, N.rates_version(rates))
+
+
+def write_baremes(ws, rows: list, version: dt.date) -> None:
+    """Fill an empty Barèmes sheet with rates rows (``rates.Rate``) and the version cell.
+
+    ``xlae modele`` writes the installed rates; ``xlae baremes`` the installed ones plus the user's rows.
+    """
+    from .bareme_classeur import rows_values
+
+    if len(rows) + 1 > S.BAREMES_LAST:
+        raise XlaeError(f"Barème : {len(rows)} lignes, la feuille {L.SHEET_BAREMES} du modèle en prévoit "
                         f"au plus {S.BAREMES_LAST - 1}.")
     for i, name in enumerate(RATE_COLUMNS, start=1):
         cell = ws.cell(L.HEADER_ROW, i, name)
         cell.font, cell.fill = BOLD, HEADER_FILL
-    for r, rate in enumerate(rates.rows, start=L.FIRST_DATA_ROW):
-        values = (rate.parametre, rate.categorie, rate.zone, rate.date_effet, float(rate.valeur), rate.unite,
-                  rate.statut, rate.source_titre, rate.source_url, rate.verifie_le, rate.note)
+    for r, values in enumerate(rows_values(rows), start=L.FIRST_DATA_ROW):
         for i, value in enumerate(values, start=1):
             cell = ws.cell(r, i, value)
             if isinstance(value, dt.date):
                 cell.number_format = S.DATE
-    write_version(ws, N.rates_version(rates))
+    write_version(ws, version)
     widths = (28, 16, 12, 12, 12, 8, 12, 50, 50, 12, 60, 4, 22)
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:K{len(rates.rows) + 1}"
+    ws.auto_filter.ref = f"A1:K{len(rows) + 1}"
     ws.protection.sheet = True
     ws.protection.autoFilter = False
     ws.protection.sort = False

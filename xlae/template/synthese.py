@@ -93,6 +93,7 @@ CHART_ROW, CHART_ROWS = QUARTER_TOTAL + 3, 20  # the chart, below every figure (
 DASH_LABEL, DASH_VALUE = "E", "G"
 DASH_TITLE, DASH_PERIODE, DASH_ECHEANCE, DASH_MONTANT, DASH_PLAFOND, DASH_TVA = 3, 4, 5, 6, 7, 8
 DASH_ALERTE, DASH_ALERTE_TEXTE, DASH_VERSION = 9, 10, 15  # the alert sentence: rows 10..14, merged
+DASHBOARD_REFS = frozenset(f"{col}{row}" for col in (DASH_LABEL, DASH_VALUE) for row in range(DASH_TITLE, DASH_VERSION + 1))
 NEXT_DUE_COL = "AE"  # month rows: due date of a period still to declare (last month of the period, due ≥ today)
 
 # Helper block: labels in AF, values in AG from row HELPER_FIRST (outside the print area).
@@ -808,8 +809,8 @@ class _Builder:
                               "=" + N.lookup("prorata_jours_annee", _lit("toutes"), _lit("toutes"), on), COUNT, "count",
                               lambda c, key=key: float(c.prorata(key)[1]))
             self.helper(f"jours{key}", f"Jours d'activité du prorata ({year})",
-                        f'=IF(OR(NOT(ISNUMBER({creation})),YEAR({creation})<{year}),{div},IF(YEAR({creation})>{year},0,'
-                        f'MIN(DATE({year},12,31)-{creation}+{N.lookup("prorata_jour_creation_compte", _lit("toutes"), _lit("toutes"), on)},{div})))',
+                        f'=IF(NOT(ISNUMBER({creation})),{div},IF(YEAR({creation})<{year},{div},IF(YEAR({creation})>{year},0,'
+                        f'MIN(DATE({year},12,31)-{creation}+{N.lookup("prorata_jour_creation_compte", _lit("toutes"), _lit("toutes"), on)},{div}))))',
                         COUNT, "count", lambda c, key=key: float(c.prorata(key)[0]))
         for code in ("vente", "service_bic"):
             self.helper(f"plafond_{code}", f"Plafond {CODE_LABELS[code]} de l'année suivante (non proratisé)",
@@ -991,10 +992,12 @@ class _Builder:
         mixed = (f'IF(AND(NOT({vente}),$C$7<>"",OR($C$8<>"",$C$9<>""))," Activité mixte BIC + BNC : test URSSAF '
                  f'(services BIC + BNC ensemble), le code des impôts teste BIC et BNC séparément.","")')
         creation = H["creation"]
-        creation_year = f"AND(ISNUMBER({creation}),YEAR({creation})=annee)"
+        # YEAR("") is #VALUE! and AND/OR evaluate every argument: the year of a missing creation date is 0.
+        created = f"IF(ISNUMBER({creation}),YEAR({creation}),0)"
+        creation_year = f"{created}=annee"
         formula = (
             f'=IF(NOT(OR({vente},{services})),"Erreur : activite : aucune activité renseignée dans la plage.",'
-            f'IF(AND(ISNUMBER({creation}),YEAR({creation})>annee,$B$5>0),"Erreur : date_creation : le "&'
+            f'IF(AND({created}>annee,$B$5>0),"Erreur : date_creation : le "&'
             f'{N.date_text(creation)}&" est postérieur à l\'année "&annee&" alors que du CA y est déclaré.",'
             f'IF({now}="","Sous le plafond : "&{N.percent_text(share)}&" utilisé ; régime micro maintenu en "&(annee+1)'
             f'&"."&{mixed},'
@@ -1749,9 +1752,9 @@ class _Builder:
         self.add(f"{val}{DASH_ECHEANCE}", "Échéance de la prochaine déclaration", f'=IF(ISNUMBER({due}),{due},"")',
                  DATE, "date", lambda c: c.h("prochaine_echeance"))
         self.add(f"{val}{DASH_MONTANT}", "Montant de la prochaine déclaration",
-                 f'=IF(ISNUMBER({line}),INDEX($N${first}:$N${last},{line}),"")', MONEY, "money",
-                 lambda c: c[f"N{first + int(c.h('prochaine_ligne')) - 1}"]
-                 if isinstance(c.h("prochaine_ligne"), float) else "")
+                 f'=IF({H["erreur"]}<>"","",IF(ISNUMBER({line}),INDEX($N${first}:$N${last},{line}),""))', MONEY,
+                 "money", lambda c: c[f"N{first + int(c.h('prochaine_ligne')) - 1}"]
+                 if isinstance(c.h("prochaine_ligne"), float) and not c.h("erreur") else "")
         self.add(f"{val}{DASH_PLAFOND}", "Part du plafond utilisée", f"=B{ROW_PART}", PERCENT, "share",
                  lambda c: c[f"B{ROW_PART}"])
         self.add(f"{val}{DASH_TVA}", "Part du seuil de TVA utilisée", f"=B{ROW_TVA_PART}", PERCENT, "share",
