@@ -24,7 +24,8 @@ EXAMPLE = ROOT / "workbooks" / "exemple-auto-entrepreneur.xlsx"
 # Functions that Excel 2010+, LibreOffice Calc and Google Sheets all have (no dynamic arrays, no TEXT).
 ALLOWED = {"SUM", "SUMPRODUCT", "ROUND", "IF", "IFERROR", "AND", "OR", "NOT", "ISNUMBER", "DATE", "EOMONTH",
            "MAX", "MIN", "COUNT", "ROW", "YEAR", "MONTH", "DAY", "INT", "MOD", "RIGHT", "LOWER", "UPPER", "ABS",
-           "CHOOSE", "SEARCH", "INDEX", "MATCH", "TODAY"}
+           "CHOOSE", "SEARCH", "INDEX", "MATCH", "TODAY", "MID", "ROUNDUP",
+           "ISERROR"}
 
 
 def test_committed_template_is_regenerated_byte_for_byte() -> None:

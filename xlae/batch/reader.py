@@ -204,9 +204,12 @@ def read_ledgers(path: Path, package: xlsx.Package) -> Ledgers:
 
 def _parameters(package: xlsx.Package, grid: Any) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for name in layout.PARAMETER_NAMES:
+    for name in layout.ALL_PARAMETER_NAMES:
         text = package.defined_names.get(name.lower())
         where = xlsx.split_reference(text) if text else None
+        if where is None and name in layout.DROITS_PARAMETER_NAMES:  # optional, absent from older workbooks
+            values[name] = None
+            continue
         if where is None:
             raise UnreadableWorkbook(f"nom défini « {name} » absent ou invalide (attendu : une cellule de la "
                                      f"feuille « {layout.SHEET_PARAMETRES} ») : ce classeur n'a pas été créé "

@@ -32,6 +32,7 @@ from ..rates import get_rates
 from . import layout as L
 from . import natif as N
 from . import synthese as S
+from . import synthese_droits as D
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -67,6 +68,16 @@ PARAMETER_HELP = {
     "ca_annee_precedente": ("CA de l'année précédente", "Facultatif : vide, il est calculé depuis le livre "
                             "des recettes (tolérance de dépassement, TVA, compte dédié). Rempli, il est "
                             "attribué à l'activité principale."),
+    "parts": ("Parts du foyer fiscal", "Facultatif (vide : 1 part) : nombre de parts du foyer pour l'impôt "
+              "estimé (2 et plus : couple soumis à imposition commune)."),
+    "autres_revenus": ("Autres revenus du foyer", "Facultatif : autres revenus nets imposables du foyer en € "
+                       "(salaires après la déduction de 10 %…), pour l'impôt estimé."),
+    "rfr": ("Revenu fiscal de référence N-2", "Facultatif : RFR de l'avant-dernière année (avis d'impôt), "
+            "qui décide si le versement libératoire est permis."),
+    "ca_n2": ("CA de N-2", "Facultatif : CA encaissé de l'avant-dernière année (indemnités journalières), "
+              "attribué à l'activité principale."),
+    "ca_n3": ("CA de N-3", "Facultatif : CA encaissé de la troisième année avant l'année affichée "
+              "(indemnités journalières), attribué à l'activité principale."),
 }
 RECETTES_WIDTHS = {"date": 14, "reference": 18, "client": 26, "nature": 34, "categorie": 14, "montant": 16,
                    "mode": 16, "observations": 30, "cle_import": 14}
@@ -111,7 +122,7 @@ def build_workbook(parametres: dict[str, Any] | None = None, rows: int = L.MAX_R
               "annee": year or default_year()}
     values.update(parametres or {})
     _parametres(wb.active, values)
-    for name in L.PARAMETER_NAMES:
+    for name in L.ALL_PARAMETER_NAMES:
         wb.defined_names[name] = DefinedName(name, attr_text=L.parameter_ref(name))
     for col, name in N.BAREMES_NAMES.items():
         wb.defined_names[name] = DefinedName(name, attr_text=N.baremes_ref(col))
@@ -130,7 +141,7 @@ def _parametres(ws, values: dict[str, Any]) -> None:
         cell.value, cell.font, cell.fill = title, BOLD, HEADER_FILL
     lists = {"activite": L.CATEGORIES, "nature": L.NATURES, "acre": L.YES_NO, "versement_liberatoire": L.YES_NO,
              "periodicite": L.PERIODICITES, "zone": L.ZONES}
-    for name in L.PARAMETER_NAMES:
+    for name in L.ALL_PARAMETER_NAMES:
         ref = L.PARAMETER_CELLS[name]
         row = int(ref[1:])
         label, help_text = PARAMETER_HELP[name]
@@ -156,7 +167,11 @@ def _parametres(ws, values: dict[str, Any]) -> None:
             dv = DataValidation(type="whole", operator="between", formula1="1900", formula2="9999",
                                 showErrorMessage=True, errorTitle="Année attendue",
                                 error="Saisissez une année sur quatre chiffres (ex. 2026).")
-        elif name == "ca_annee_precedente":
+        elif name == "parts":
+            dv = DataValidation(type="decimal", operator="greaterThan", formula1="0", allow_blank=True,
+                                showErrorMessage=True, errorTitle="Nombre de parts attendu",
+                                error="Saisissez un nombre de parts positif (1 ; 1,5 ; 2 ; 2,25…), ou laissez vide.")
+        elif name in ("ca_annee_precedente", "autres_revenus", "rfr", "ca_n2", "ca_n3"):
             dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                 showErrorMessage=True, errorTitle="Montant attendu",
                                 error="Saisissez un montant en euros, positif ou nul, ou laissez vide.")
@@ -230,8 +245,10 @@ def _ledger(ws, columns: tuple[L.Column, ...], widths: dict[str, int], with_cate
 # A..PRINT_SPLIT; the right part of the monthly table prints on its own pages, with column A repeated.
 SYNTHESE_SCALE = 76  # 11 pt × 76 % ≈ 8,4 pt on paper
 PRINT_SPLIT = "H"
-TEXT_LINES = {S.ROW_DEPASSEMENT: 3, S.ROW_TVA: 3, S.ROW_PREV_ORIGIN: 2, S.ROW_REGIME: 2, S.ROW_COMPTE: 2}
-PAGE_STARTS = (S.ROW_ABATTEMENT - 1, S.MONTH_HEADER - 1)  # page breaks before these rows
+TEXT_LINES = {S.ROW_DEPASSEMENT: 3, S.ROW_TVA: 3, S.ROW_PREV_ORIGIN: 2, S.ROW_REGIME: 2, S.ROW_COMPTE: 2,
+              **D.TEXT_ROWS}
+LABEL_CHARS = 44  # column A is 46 wide: longer labels of « Droits et impôt » wrap
+PAGE_STARTS = (S.ROW_ABATTEMENT - 1, S.MONTH_HEADER - 1, D.ROW_DROITS)  # page breaks before these rows
 
 
 def _synthese(ws, rows: int) -> None:
@@ -245,7 +262,7 @@ def _synthese(ws, rows: int) -> None:
             ws[ref].fill = HEADER_FILL
             ws[ref].alignment = Alignment(wrap_text=True, vertical="center")
     for row in (4, S.ROW_PREV_CAT - 1, S.ROW_TVA - 1, S.ROW_ABATTEMENT - 1, S.ROW_COMPTE_SEUIL - 1,
-                S.ROW_CHECKS - 1, S.MONTH_HEADER - 1, S.QUARTER_HEADER - 1):
+                S.ROW_CHECKS - 1, S.MONTH_HEADER - 1, S.QUARTER_HEADER - 1, D.ROW_DROITS):
         ws[f"A{row}"].font = BOLD
     for cell in S.summary_cells(rows):
         target = ws[cell.ref]
@@ -330,6 +347,12 @@ def _long_texts(ws) -> None:
         ws[f"B{row}"].alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[row].height = 15 * lines
         ws[f"A{row}"].alignment = Alignment(vertical="top")
+    for row in range(D.ROW_DROITS + 1, D.LAST_ROW + 1):
+        label = S.static_cells().get(f"A{row}", "")
+        ws[f"A{row}"].alignment = Alignment(vertical="top", wrap_text=True)
+        ws[f"B{row}"].alignment = Alignment(vertical="top", wrap_text=row in TEXT_LINES,
+                                            horizontal="left" if row in TEXT_LINES else None)
+        ws.row_dimensions[row].height = 15 * max(math.ceil(len(label) / LABEL_CHARS), TEXT_LINES.get(row, 1))
     ws.merge_cells(f"C{S.ROW_YEAR}:{PRINT_SPLIT}{S.ROW_YEAR}")
     ws[f"C{S.ROW_YEAR}"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[S.ROW_YEAR].height = 30

@@ -99,8 +99,14 @@ def last_data_row(rows: int = MAX_ROWS) -> int:
     """Last sheet row covered by a summary built for ``rows`` ledger rows."""
     return FIRST_DATA_ROW + rows - 1
 
+# Optional parameters of the « Droits et impôt » section (issue 12), below the others: household
+# parts, other net taxable income, RFR of N-2 (versement libératoire), CA of N-2 and N-3 (sick pay).
+# Workbooks made before them have no such names: readers take them as empty.
+DROITS_PARAMETER_NAMES = ("parts", "autres_revenus", "rfr", "ca_n2", "ca_n3")
+ALL_PARAMETER_NAMES = PARAMETER_NAMES + DROITS_PARAMETER_NAMES
+
 # Paramètres sheet: label in A, value (the named cell) in B, help text in C.
-PARAMETER_CELLS = {name: f"B{FIRST_DATA_ROW + i}" for i, name in enumerate(PARAMETER_NAMES)}
+PARAMETER_CELLS = {name: f"B{FIRST_DATA_ROW + i}" for i, name in enumerate(ALL_PARAMETER_NAMES)}
 
 NATURES = ("commerciale", "artisanale", "liberale")
 ZONES = ("metropole", "drom", "mayotte")

@@ -20,7 +20,9 @@ BAREMES_LAST = 1 + 400  # room for the rates sheet rows on Barèmes (checked by 
 
 
 # Defined names of the Barèmes columns: short formulas (Excel refuses formulas over 8 192 characters).
-BAREMES_NAMES = {"A": "bar_parametre", "B": "bar_categorie", "C": "bar_zone", "D": "bar_date", "E": "bar_valeur"}
+BAREMES_NAMES = {"A": "bar_parametre", "B": "bar_categorie", "C": "bar_zone", "D": "bar_date", "E": "bar_valeur",
+                 "G": "bar_statut"}
+STATUS_NAME = BAREMES_NAMES["G"]
 
 
 # The rates version (latest « verifie_le » of the installed sheet, a value written by ``xlae modele`` and

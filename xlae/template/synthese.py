@@ -86,7 +86,7 @@ QUARTER_HEADER = 76
 QUARTER_FIRST = 77         # 77..80
 QUARTER_TOTAL = 81
 
-CHART_ROW, CHART_ROWS = QUARTER_TOTAL + 3, 20  # the chart, below every figure (rows it covers stay empty)
+CHART_ROW, CHART_ROWS = QUARTER_TOTAL + 18, 20  # the chart, below every figure (rows it covers stay empty)
 
 # Dashboard (tableau de bord): labels in DASH_LABEL, values in DASH_VALUE (each merged with the next
 # column), rows DASH_TITLE..DASH_VERSION, beside the CA block (E3:H15).
@@ -392,7 +392,7 @@ class _Context:
     def __init__(self, inputs: Inputs, rows: int = L.MAX_ROWS, today: dt.date | None = None) -> None:
         self.today = today or dt.date.today()
         self.params = {name: (None if _blank(v) else v) for name, v in (inputs.parametres or {}).items()}
-        for name in L.PARAMETER_NAMES:
+        for name in L.ALL_PARAMETER_NAMES:
             self.params.setdefault(name, None)
         self.annee = _check_year(self.params["annee"])
         last = L.last_data_row(rows)
@@ -404,6 +404,20 @@ class _Context:
 
     def p(self, name: str) -> Any:
         return self.params[name]
+
+    def num_param(self, name: str, default: float) -> float:
+        """A parameter read as ``IF(ISNUMBER(name),name,default)``."""
+        number = _number(self.p(name))
+        return default if math.isnan(number) else number
+
+    @staticmethod
+    def number_of(value: Any) -> float:
+        """What ISNUMBER accepts as a float (NaN otherwise)."""
+        return _number(value)
+
+    @property
+    def jan1(self) -> dt.date:
+        return dt.date(self.annee, 1, 1)
 
     # Parameters as the helper block reads them (see ``_Builder._helpers``) -----------------------
     @property
@@ -716,6 +730,9 @@ class _Builder:
         self._months()
         self._periods()
         self._quarters()
+        from . import synthese_droits
+
+        synthese_droits.build(self)
         self._dashboard()
 
     # Helper block (columns AF:AG, not printed): parameters as the formulas read them, rates ---------
