@@ -160,7 +160,8 @@ CIPAV_MIXED = ("Erreur : activite : la Cipav compte les trimestres sur son propr
 def _quarters_twin(c: "_Context") -> Any:
     if c.h("droits_erreur"):
         return c.h("droits_erreur")
-    return udfs_droits.ae_trimestres(c.block("B6", "B9"), c.block("C6", "C9"), c.annee)
+    found = udfs_droits.ae_trimestres(c.block("B6", "B9"), c.block("C6", "C9"), c.annee)
+    return float(found) if isinstance(found, int) else found
 
 
 def _needed_twin(c: "_Context") -> Any:
