@@ -238,6 +238,8 @@ def _ledger(ws, columns: tuple[L.Column, ...], widths: dict[str, int], with_cate
     ws.freeze_panes = f"A{first}"
     ws.auto_filter.ref = f"A{L.HEADER_ROW}:{last_letter}{L.HEADER_ROW}"
     ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
+    ws.print_area = f"A{L.HEADER_ROW}:{last_letter}{last}"  # the covered rows; empty pages are not printed
+    ws.row_dimensions[L.HEADER_ROW].height = 30  # two-line titles, never clipped
     _page(ws, landscape=True)
 
 

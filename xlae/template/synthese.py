@@ -873,6 +873,7 @@ class _Builder:
         dated = f"COUNT({self.RA})"
         in_year = f"SUMPRODUCT(ISNUMBER({self.RA})*({self.RA}>=DATE(annee,1,1))*({self.RA}<DATE(annee+1,1,1)))"
         start, stop = "DATE(annee-1,1,1)", "DATE(annee+1,1,1)"
+        self.text(f"A{ROW_OUT_OF_YEAR}", "Recettes datées hors de l'année affichée et de la précédente")
         self.add(out, "Recettes datées hors de l'année affichée et de la précédente",
                  f"=SUMPRODUCT(ISNUMBER({self.RA})*(({self.RA}<{start})+({self.RA}>={stop})))", COUNT, "count",
                  lambda c: c.recettes.count(c.recettes.date_ok & ~c.recettes.in_years(c.annee - 1, c.annee)))
