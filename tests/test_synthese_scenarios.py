@@ -119,6 +119,10 @@ def test_hand_computed_rights_and_tax(computed) -> None:
         "est moins cher de 246,85 € ; versement libératoire possible seulement si RFR 2024 ≤ 29 315 € (1 part).")
     assert values[f"B{D.ROW_IMPOT_VL}"].endswith("Barème des revenus 2026 incertain (non publié) : valeurs de "
                                                  "l'année précédente.")
+    # The barème of 2026 income and the 2027 VAT thresholds are UNCERTAIN rows of the rates sheet: said.
+    assert values[f"B{D.ROW_INCERTAIN}"] == (
+        "Valeurs incertaines du barème utilisées ci-dessus (non publiées : dernière valeur connue) : barème de "
+        "l'impôt des revenus 2026, seuils de TVA 2027.")
     if dt.date.today() >= dt.date(2026, 6, 1):  # 30 000 € by June at the latest: not 83 600 € this year
         assert values[f"B{D.ROW_DEP_PLAFOND}"] == "pas cette année"
 

@@ -72,6 +72,23 @@ def lookup(parametre: str, categorie: str, zone: str, on: str) -> str:
     return f"SUMPRODUCT({match}*({rank}={best}),{e})"
 
 
+def uncertain(parametre: str, categorie: str, on: str) -> str:
+    """TRUE when the row of ``parametre``/``categorie`` (exact, any zone) in force on ``on`` is UNCERTAIN."""
+    a, b, d = baremes("A"), baremes("B"), baremes("D")
+    match = f'({a}="{parametre}")*({b}={categorie})'
+    latest = f"SUMPRODUCT(MAX({match}*({d}<={on})*{d}))"
+    return f'(SUMPRODUCT({match}*({d}={latest})*({STATUS_NAME}="UNCERTAIN"))>0)'
+
+
+def uncertain_value(rows: list, parametre: str, categorie: str, on: dt.date) -> bool:
+    """What ``uncertain`` finds among rates rows."""
+    found = [r for r in rows if r.parametre == parametre and r.categorie == categorie and r.date_effet <= on]
+    if not found:
+        return False
+    latest = max(r.date_effet for r in found)
+    return any(r.statut == "UNCERTAIN" for r in found if r.date_effet == latest)
+
+
 def quarter_index(day: str) -> str:
     """Quarters since year 0 (``periods.quarter_index``)."""
     return f"(YEAR({day})*4+INT((MONTH({day})-1)/3))"

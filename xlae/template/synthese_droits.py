@@ -33,9 +33,10 @@ if TYPE_CHECKING:
 
 ROW_DROITS = 83                     # section title; rows below, label in A, value in B
 (ROW_TRIMESTRES, ROW_CA_TRIMESTRE, ROW_ARRET, ROW_IJ, ROW_CASES, ROW_IMPOT, ROW_VL, ROW_IMPOT_VL,
- ROW_DEP_PLAFOND, ROW_DEP_TVA, ROW_DEP_TVA_MAJORE, ROW_CONSEQUENCES) = range(ROW_DROITS + 1, ROW_DROITS + 13)
-LAST_ROW = ROW_CONSEQUENCES
-TEXT_ROWS = {ROW_CASES: 2, ROW_IMPOT_VL: 3, ROW_CONSEQUENCES: 3}  # sentences: lines on the sheet
+ ROW_DEP_PLAFOND, ROW_DEP_TVA, ROW_DEP_TVA_MAJORE, ROW_CONSEQUENCES, ROW_INCERTAIN) = range(ROW_DROITS + 1,
+                                                                                         ROW_DROITS + 14)
+LAST_ROW = ROW_INCERTAIN
+TEXT_ROWS = {ROW_CASES: 2, ROW_IMPOT_VL: 3, ROW_CONSEQUENCES: 3, ROW_INCERTAIN: 2}  # sentences: lines on the sheet
 CODES = L.CATEGORIES
 FRACTION = {"vente": "vente", "service_bic": "service_bic", "bnc": "bnc", "bnc_cipav": "bnc"}
 TOUTES = _lit("toutes")
@@ -82,6 +83,7 @@ def build(b: "_Builder") -> None:
     _boxes(b)
     _tax(b, error, parts, others, rate)
     _forecasts(b, error)
+    _uncertain(b, fund)
     del COUNT, DATE
 
 
@@ -532,3 +534,54 @@ def _consequences_twin(c: "_Context") -> str:
     elif crossed("tva"):
         text += "TVA : " + prevision._consequence("tva", c.annee, c.jan1, rates) + "."
     return text or "Aucun dépassement prévu cette année au rythme actuel."
+
+
+# --- UNCERTAIN rates used by the section --------------------------------------------------------------
+
+
+def _uncertain_checks(fund: str) -> list[tuple[str, str, str, str, Any]]:
+    """(parametre, categorie expression, on expression, French label, Python twin of (parametre, cat, on))."""
+    arret = f"$B${ROW_ARRET}"
+    return [
+        ("smic_horaire", TOUTES, "DATE(annee,1,1)", '"SMIC horaire au 1er janvier "&annee',
+         lambda c: ("smic_horaire", "toutes", c.jan1, f"SMIC horaire au 1er janvier {c.annee}")),
+        ("pass_annuel", TOUTES, "DATE(annee,1,1)", '"PASS "&annee',
+         lambda c: ("pass_annuel", "toutes", c.jan1, f"PASS {c.annee}")),
+        ("pass_annuel", TOUTES, arret, '"PASS du jour de l\'arrêt"',
+         lambda c: ("pass_annuel", "toutes", c[f"B{ROW_ARRET}"], "PASS du jour de l'arrêt")),
+        ("ij_seuil_raam_pass_moyen", fund, arret, '"seuil de RAAM des indemnités"',
+         lambda c: ("ij_seuil_raam_pass_moyen", "bnc_cipav" if _main(c) == "bnc_cipav" else "bnc",
+                    c[f"B{ROW_ARRET}"], "seuil de RAAM des indemnités")),
+        ("ir_tranche_limite", _lit("tranche_1"), "DATE(annee,1,1)", '"barème de l\'impôt des revenus "&annee',
+         lambda c: ("ir_tranche_limite", "tranche_1", c.jan1, f"barème de l'impôt des revenus {c.annee}")),
+        ("plafond_ca", _lit("vente"), "DATE(annee+1,1,1)", '"plafonds "&(annee+1)',
+         lambda c: ("plafond_ca", "vente", dt.date(c.annee + 1, 1, 1), f"plafonds {c.annee + 1}")),
+        ("tva_seuil", _lit("vente"), "DATE(annee+1,1,1)", '"seuils de TVA "&(annee+1)',
+         lambda c: ("tva_seuil", "vente", dt.date(c.annee + 1, 1, 1), f"seuils de TVA {c.annee + 1}")),
+    ]
+
+
+UNCERTAIN_LEAD = "Valeurs incertaines du barème utilisées ci-dessus (non publiées : dernière valeur connue) : "
+UNCERTAIN_NONE = "Aucune valeur incertaine du barème dans cette section."
+
+
+def _uncertain(b: "_Builder", fund: str) -> None:
+    from .synthese import GENERAL
+
+    parts = [f'IF({N.uncertain(p, cat, on)},", "&{label},"")' for p, cat, on, label, _ in _uncertain_checks(fund)]
+    listed = "&".join(parts)
+    label = "Statut du barème pour cette section"
+    b.text(f"A{ROW_INCERTAIN}", label)
+    b.add(f"B{ROW_INCERTAIN}", label,
+          f'=IF({listed}="","{UNCERTAIN_NONE}","{UNCERTAIN_LEAD}"&MID({listed},3,500)&".")', GENERAL, "text",
+          lambda c: _uncertain_twin(c, fund))
+
+
+def _uncertain_twin(c: "_Context", fund: str) -> str:
+    rows = get_rates().rows
+    found = []
+    for *_, twin in _uncertain_checks(fund):
+        parametre, categorie, on, label = twin(c)
+        if N.uncertain_value(rows, parametre, categorie, on):
+            found.append(label)
+    return UNCERTAIN_LEAD + ", ".join(found) + "." if found else UNCERTAIN_NONE
