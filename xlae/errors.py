@@ -18,8 +18,17 @@ class XlaeError(ValueError):
 
 
 def show(value: Any) -> str:
-    """Render a user value inside a message (« … »), short."""
-    text = repr(value) if not isinstance(value, str) else value
+    """Render a user value inside a message (« … »), short; a date as the user typed it (JJ/MM/AAAA)."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, (dt.date, dt.datetime)):
+        text = f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+        if isinstance(value, dt.datetime):
+            text += f" {value:%H:%M:%S}"
+    else:
+        text = repr(value) if not isinstance(value, str) else value
     if len(text) > 60:
         text = text[:57] + "…"
     return f"« {text} »"

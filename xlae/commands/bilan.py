@@ -32,7 +32,7 @@ def output_path(classeur: Path, annee: int, sortie: str | None) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     from .. import coerce
-    from ..errors import XlaeError
+    from ..errors import XlaeError, os_reason
     from ..ledger import bilan
     from ..ledger.workbook import open_book
 
@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         bilan.write_xlsx(result, target)
     except OSError as error:
-        raise XlaeError(f"--sortie : impossible d'écrire {target} ({error}).", "--sortie") from None
+        raise XlaeError(f"--sortie : impossible d'écrire {target} ({os_reason(error)}) ; aucun fichier de bilan "
+                        "incomplet n'a été laissé, le classeur n'est pas modifié.", "--sortie") from None
     print(f"\nBilan enregistré dans {target}")
     return 0

@@ -15,9 +15,7 @@ import codecs
 import csv
 import datetime as dt
 import io
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -65,33 +63,9 @@ class Statement:
 
 def read_file(path: str | Path, what: str, argument: str, limit: int | None = None) -> bytes:
     """Bytes of a regular file of at most ``limit`` bytes; a FIFO, a folder or a huge file is refused early."""
-    path = Path(path)
-    limit = MAX_BYTES if limit is None else limit
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise XlaeError(f"{what} : le fichier {path} n'existe pas.", argument) from None
-    except OSError as error:
-        raise XlaeError(f"{what} : ouverture de {path.name} impossible ({error.strerror or error}).",
-                        argument) from None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            kind = "un dossier" if stat.S_ISDIR(info.st_mode) else "un fichier spécial (tube, périphérique)"
-            raise XlaeError(f"{what} : {path.name} est {kind}, pas un fichier ordinaire.", argument)
-        if info.st_size > limit:
-            raise XlaeError(f"{what} : {path.name} fait {info.st_size / 2**20:.0f} Mio ; la limite est "
-                            f"{limit // 2**20} Mio (un relevé d'une année en fait quelques-uns). Exportez une "
-                            "période plus courte.", argument)
-        with os.fdopen(handle, "rb", closefd=True) as stream:
-            handle = -1
-            return stream.read(limit + 1)[:limit]
-    except OSError as error:
-        raise XlaeError(f"{what} : lecture de {path.name} impossible ({error.strerror or error}).",
-                        argument) from None
-    finally:
-        if handle >= 0:
-            os.close(handle)
+    from ..files import read_regular
+
+    return read_regular(path, what, argument, MAX_BYTES if limit is None else limit)
 
 
 def decode(raw: bytes) -> tuple[str, str]:

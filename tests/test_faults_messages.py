@@ -1,0 +1,75 @@
+"""Messages about files (issue 14, item 10 « Unclear »): what the file is, in French.
+
+Before: a broken symbolic link was « le fichier … n'existe pas »; « Not a directory »,
+« [Errno 21] Is a directory » (English errno text) inside French messages; a FIFO given
+as ``--bareme`` blocked xlae forever; ``bilan --sortie`` showed the English errno text.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import pytest
+
+from faults_kit import example, run, statement
+from xlae.cli import main
+
+ENGLISH = ("Errno", "Not a directory", "Is a directory", "No such file", "No space", "Permission denied")
+
+
+def _english(text: str) -> bool:
+    return any(word in text for word in ENGLISH)
+
+
+@pytest.fixture
+def paths(tmp_path):
+    (tmp_path / "casse.csv").symlink_to(tmp_path / "absent-cible.csv")
+    (tmp_path / "dossier.csv").mkdir()
+    (tmp_path / "fichier").write_text("x")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "tube.csv")
+    return tmp_path
+
+
+@pytest.mark.parametrize("option", ["releve", "--regles", "--bareme"])
+@pytest.mark.parametrize("name, expected", [
+    ("casse.csv", "casse.csv est un lien symbolique vers « {tmp}/absent-cible.csv », qui n'existe pas."),
+    ("dossier.csv", "dossier.csv est un dossier, pas un fichier ordinaire."),
+    ("fichier/sous.csv", "impossible (un élément du chemin n'est pas un dossier)"),
+    ("tube.csv", "tube.csv est un fichier spécial (tube, périphérique), pas un fichier ordinaire."),
+])
+def test_a_file_that_is_not_a_regular_file_says_what_it_is(paths, option, name, expected):
+    if name == "tube.csv" and not hasattr(os, "mkfifo"):
+        pytest.skip("pas de tubes nommés sur ce système")
+    book = example(paths / "livre.xlsx")
+    releve = statement(paths / "releve.csv", 1, "MSG")
+    given = str(paths / name)
+    args = {"releve": ["importer", given, "--classeur", str(book)],
+            "--regles": ["importer", str(releve), "--classeur", str(book), "--regles", given],
+            "--bareme": ["--bareme", given, "simuler", "--activite", "bnc", "--ca", "100"]}[option]
+    # A separate process: a FIFO read by mistake would block it (the timeout fails the test).
+    code, out, err = run(*args, cwd=paths, timeout=60)
+    assert code == 2
+    assert expected.format(tmp=paths) in err
+    assert "n'existe pas" not in err.replace("qui n'existe pas", "")
+    assert not _english(err), err
+
+
+def test_bilan_output_on_a_full_disk_is_french(tmp_path, capsys, monkeypatch):
+    from xlae import atomic
+
+    book = example(tmp_path / "livre.xlsx")
+    real_fsync = os.fsync
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    target = tmp_path / "bilan.xlsx"
+    assert main(["bilan", "2026", str(book), "--sortie", str(target)]) == 2
+    monkeypatch.setattr(atomic.os, "fsync", real_fsync)
+    err = capsys.readouterr().err
+    assert "--sortie : impossible d'écrire" in err and "(plus de place sur le disque)" in err
+    assert not _english(err)
+    assert not target.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["livre.xlsx"]
