@@ -132,6 +132,13 @@ def open_archive(path: Path) -> zipfile.ZipFile:
     if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
         archive.close()
         raise UnreadableWorkbook("archive zip qui n'est pas un classeur Excel (parties xlsx absentes).")
+    from .parts import check_parts
+
+    try:
+        check_parts(archive, DAMAGED_ADVICE)  # calamine would read a broken tag without a word
+    except UnreadableWorkbook:
+        archive.close()
+        raise
     return archive
 
 

@@ -162,6 +162,7 @@ def open_book(path: str | os.PathLike[str], write: bool = False) -> Book:
     error naming the sheet, now or when its rows are read.
     """
     path = Path(path)
+    from ..batch.parts import check_parts
     from ..batch.reader import DAMAGED_ADVICE, UnreadableWorkbook, check_signature, check_sizes
     from ..files import not_regular_reason
 
@@ -176,6 +177,7 @@ def open_book(path: str | os.PathLike[str], write: bool = False) -> Book:
         check_signature(path)
         with zipfile.ZipFile(path) as archive:
             check_sizes(archive)
+            check_parts(archive, DAMAGED_ADVICE)  # also the sheets this command does not read
     except UnreadableWorkbook as error:
         raise XlaeError(f"classeur : {path.name} : {error}", "classeur") from None
     except (zipfile.BadZipFile, OSError, ValueError):
