@@ -228,6 +228,16 @@ def _damaged(kind: str, source: Path, folder: Path) -> tuple[Path, str]:
         rewrite(whole, target, "xl/sharedStrings.xml", lambda data: data[: len(data) - 20])
         (folder / "partagees.xlsx").unlink()
         return target, "partie « xl/sharedStrings.xml » endommagée (partie tronquée"
+    if kind in ("partage-pas-un-numero", "partage-hors-tableau"):
+        whole = _shared_strings(source, folder / "partagees.xlsx")
+        index = b"abc" if kind == "partage-pas-un-numero" else b"99999"
+        rewrite(whole, target, recettes, lambda data: data.replace(b'<c r="E2" t="s"><v>0</v></c>',
+                                                                   b'<c r="E2" t="s"><v>' + index + b"</v></c>"))
+        (folder / "partagees.xlsx").unlink()
+        if kind == "partage-pas-un-numero":
+            return target, (f"partie « {recettes} » (feuille « Recettes ») endommagée (cellule E2 : renvoi vers le "
+                            "tableau des textes partagés qui n'est pas un numéro)")
+        return target, "Recettes"  # each reader names the sheet (openpyxl, calamine: the index is out of range)
     if kind == "doctype":
         rewrite(source, target, recettes, lambda data: b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + data)
         return target, "(feuille « Recettes ») endommagée (déclaration DOCTYPE, qu'un classeur Excel n'a jamais"
@@ -244,8 +254,8 @@ def _damaged(kind: str, source: Path, folder: Path) -> tuple[Path, str]:
     raise AssertionError(kind)
 
 
-DAMAGES = ["balise-recettes", "balise-synthese", "tronquee", "workbook", "partagees-tronquees", "doctype",
-           "sans-recettes", "pas-un-zip"]
+DAMAGES = ["balise-recettes", "balise-synthese", "tronquee", "workbook", "partagees-tronquees",
+           "partage-pas-un-numero", "partage-hors-tableau", "doctype", "sans-recettes", "pas-un-zip"]
 
 
 @pytest.mark.parametrize("kind", DAMAGES)

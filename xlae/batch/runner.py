@@ -63,7 +63,7 @@ def recalculate(job: Job) -> Outcome:
             ledgers = reader.read_ledgers(source, package)
             rows = covered_rows(formulas)
             changed = summary.differences(formulas, rows)
-            replaced, _ = summary.customisation(formulas, rows)
+            replaced, modified = summary.customisation(formulas, rows)
             outcome.customised = changed
             engine = job.engine
             if engine == "auto":
@@ -82,6 +82,7 @@ def recalculate(job: Job) -> Outcome:
         outcome.values = values
         outcome.target = str(target)
         outcome.row = summary.report_row(source.name, ledgers, values, job.today)
+        outcome.row.remarque = summary.modified_note(modified)
         notes = (summary.replaced_note(replaced), summary.rows_beyond_template(ledgers, rows),
                  summary.ledger_problems(ledgers), summary.summary_problems(ledgers, values))
         if any(notes):

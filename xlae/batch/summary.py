@@ -70,6 +70,14 @@ def replaced_note(replaced: list[str]) -> str | None:
             "peuvent être faux : recréez le classeur avec « xlae modele » et recopiez-y vos lignes")
 
 
+def modified_note(modified: list[str]) -> str | None:
+    """French remark for a Synthèse whose formulas were changed: its figures are the user's formulas'."""
+    if not modified:
+        return None
+    return (f"Synthèse personnalisée : {len(modified)} formule(s) différente(s) du modèle ({refs_text(modified)}), "
+            "évaluée(s) telle(s) quelle(s) par le moteur « formules » ; vérifiez ses chiffres.")
+
+
 def refs_text(refs: list[str], limit: int = 6) -> str:
     shown = ", ".join(refs[:limit])
     return shown + (f" et {len(refs) - limit} autre(s)" if len(refs) > limit else "")

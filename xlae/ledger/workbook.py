@@ -186,7 +186,7 @@ def open_book(path: str | os.PathLike[str], write: bool = False) -> Book:
         wb = load_workbook(path, read_only=not write, data_only=False,
                            keep_vba=path.suffix.lower() == ".xlsm")
     except Exception:  # any unreadable file (zip, XML…) is a user error here; the library's text is English
-        raise damaged(path, None, None) from None
+        raise damaged(path, _failing_sheet(path) if write else None, None) from None
     book = Book(path, wb)
     try:
         check_template(book)
@@ -194,6 +194,24 @@ def open_book(path: str | os.PathLike[str], write: bool = False) -> Book:
         book.close()
         raise
     return book
+
+
+def _failing_sheet(path: Path) -> str | None:
+    """The sheet a full load failed on (a bad shared-string index…), found by reading each sheet lazily."""
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except Exception:
+        return None
+    try:
+        for ws in wb.worksheets:
+            try:
+                for _ in ws.iter_rows(values_only=True):
+                    pass
+            except Exception:
+                return ws.title
+        return None
+    finally:
+        wb.close()
 
 
 def damaged(path: Path, sheet: str | None, row: int | None) -> XlaeError:
