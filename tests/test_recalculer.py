@@ -222,9 +222,12 @@ def test_default_output_folder_and_name_collisions(tmp_path: Path, monkeypatch: 
     assert synthese_values(tmp_path / "recalcule" / "client-2.xlsx")[CA] == 200
 
 
-def test_formulas_engine_agrees_with_the_fast_path_on_the_template(tmp_path: Path) -> None:
+def test_formulas_engine_agrees_with_the_fast_path_on_the_template(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """The real template (``xlae.template.build``), customised in one cell: ``auto`` sends it to the
-    ``formulas`` engine, whose values must equal the fast path's on every other summary cell."""
+    ``formulas`` engine, whose values must equal the fast path's on every other summary cell.
+    The customisation is said (issue 14: it used to be reported as fine): a « Remarque » in the
+    report and on the terminal, exit code 0."""
     from xlae.template import build
 
     book = build.build_workbook({"activite": "service_bic", "nature": "artisanale", "annee": 2026,
@@ -251,7 +254,10 @@ def test_formulas_engine_agrees_with_the_fast_path_on_the_template(tmp_path: Pat
     assert rows[0][:4] == ("standard.xlsx", "service_bic", 2026, 4525)
     assert rows[1][0] == "perso.xlsx"
     assert rows[1][1:-1] == rows[0][1:-1]  # the report reads the same figures from both engines
-    assert rows[0][-1] is None and rows[1][-1].startswith("Synthèse personnalisée : 1 formule(s) différente(s)")
+    remark = (f"Synthèse personnalisée : 1 formule(s) différente(s) du modèle ({S.KEY_CELLS['annee']}), évaluée(s) "
+              "telle(s) quelle(s) par le moteur « formules » ; vérifiez ses chiffres.")
+    assert rows[0][-1] is None and rows[1][-1] == remark
+    assert f"Remarque : {custom} — {remark}" in capsys.readouterr().out
 
 
 def test_a_ledger_of_another_year_than_the_displayed_one_is_reported(tmp_path: Path, capsys) -> None:
