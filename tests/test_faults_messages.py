@@ -73,3 +73,20 @@ def test_bilan_output_on_a_full_disk_is_french(tmp_path, capsys, monkeypatch):
     assert "--sortie : impossible d'écrire" in err and "(plus de place sur le disque)" in err
     assert not _english(err)
     assert not target.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["livre.xlsx"]
+
+
+def test_a_folder_given_to_recalculer_lists_what_is_not_a_workbook(tmp_path, capsys):
+    """Before: a FIFO or a broken link named .xlsx inside the folder was skipped without a word."""
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    example(folder / "a.xlsx")
+    (folder / "casse.xlsx").symlink_to(tmp_path / "parti.xlsx")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "tube.xlsx")
+    assert main(["recalculer", str(folder), "--sortie", str(tmp_path / "sortie"), "--sans-progression"]) == 1
+    captured = capsys.readouterr()
+    assert f"Échec : {folder / 'casse.xlsx'} — lien symbolique vers « {tmp_path / 'parti.xlsx'} », qui n'existe " \
+           "pas." in captured.err
+    if hasattr(os, "mkfifo"):
+        assert f"Échec : {folder / 'tube.xlsx'} — ce n'est pas un fichier ordinaire" in captured.err
+    assert "1 classeur recalculé" in captured.out

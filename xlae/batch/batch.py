@@ -43,7 +43,8 @@ def collect(paths: list[str]) -> list[Path]:
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+            # Not only regular files: a FIFO or a broken link named .xlsx gets a report row saying what it is.
+            inside = sorted(p for p in path.iterdir() if not p.is_dir() and p.suffix.lower() in SUFFIXES
                             and not p.name.startswith(("~$", ".")) and not _REPORT.fullmatch(p.name))
             if not inside:
                 raise XlaeError(f"CHEMIN : aucun classeur .xlsx dans le dossier « {text} ».", "CHEMIN")
