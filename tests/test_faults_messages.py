@@ -90,3 +90,37 @@ def test_a_folder_given_to_recalculer_lists_what_is_not_a_workbook(tmp_path, cap
     if hasattr(os, "mkfifo"):
         assert f"Échec : {folder / 'tube.xlsx'} — ce n'est pas un fichier ordinaire" in captured.err
     assert "1 classeur recalculé" in captured.out
+
+
+def test_recalculer_a_broken_link_says_where_it_points(tmp_path, capsys):
+    """Before: « « casse.xlsx » n'existe pas (ni fichier, ni dossier) » for a link that is there."""
+    (tmp_path / "casse.xlsx").symlink_to(tmp_path / "parti.xlsx")
+    assert main(["recalculer", str(tmp_path / "casse.xlsx"), "--sortie", str(tmp_path / "sortie"),
+                 "--sans-progression"]) == 1
+    err = capsys.readouterr().err
+    assert f"lien symbolique vers « {tmp_path / 'parti.xlsx'} », qui n'existe pas." in err
+    assert "(ni fichier, ni dossier)" not in err
+
+
+def test_bilan_force_through_a_link_updates_the_target_and_refuses_a_read_only_file(tmp_path, capsys):
+    """Before: ``bilan --force`` replaced a symbolic link by a plain file and rewrote a read-only one."""
+    book = example(tmp_path / "livre.xlsx")
+    real = tmp_path / "archives" / "bilan-2026.xlsx"
+    real.parent.mkdir()
+    real.write_bytes(b"ancien bilan")
+    link = tmp_path / "bilan.xlsx"
+    link.symlink_to(real)
+    assert main(["bilan", "2026", str(book), "--sortie", str(link), "--force"]) == 0
+    assert link.is_symlink() and real.read_bytes().startswith(b"PK")
+    real.chmod(0o444)
+    before = real.read_bytes()
+    capsys.readouterr()
+    assert main(["bilan", "2026", str(book), "--sortie", str(real), "--force"]) == 2
+    assert "--sortie : bilan-2026.xlsx est en lecture seule" in capsys.readouterr().err
+    assert real.read_bytes() == before
+
+
+def test_modele_into_a_folder_that_is_a_file(tmp_path, capsys):
+    (tmp_path / "dossier").write_text("un fichier")
+    assert main(["modele", "--sortie", str(tmp_path / "dossier" / "m.xlsx")]) == 2
+    assert "n'est pas un dossier" in capsys.readouterr().err

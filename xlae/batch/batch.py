@@ -49,7 +49,7 @@ def collect(paths: list[str]) -> list[Path]:
             if not inside:
                 raise XlaeError(f"CHEMIN : aucun classeur .xlsx dans le dossier « {text} ».", "CHEMIN")
             found += inside
-        elif path.exists():
+        elif os.path.lexists(path):  # a broken link too: its report row says where it points
             found.append(path)
         else:
             raise XlaeError(f"CHEMIN : « {text} » n'existe pas (ni fichier, ni dossier).", "CHEMIN")

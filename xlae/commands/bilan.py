@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 
@@ -44,11 +45,15 @@ def run(args: argparse.Namespace) -> int:
                         "--sortie")
     if target.is_dir():
         raise XlaeError(f"--sortie : {target} est un dossier ; indiquez un nom de fichier .xlsx.", "--sortie")
-    if target.exists() and not args.force:
+    if os.path.lexists(target) and not args.force:
         raise XlaeError(f"--sortie : {target} existe déjà ; ajoutez --force pour le remplacer, ou choisissez un "
                         "autre nom avec --sortie.", "--sortie")
     if target.resolve() == classeur.resolve():
         raise XlaeError("--sortie : le bilan ne peut pas remplacer le classeur lui-même.", "--sortie")
+    if os.path.lexists(target):  # --force: the real file behind a link, never a read-only or hard-linked one
+        from ..files import writable_target
+
+        target = writable_target(target, "--sortie")
     foyer = bilan.Household(coerce.to_number(args.parts, "--parts"), coerce.to_amount(args.autres_revenus, "--autres-revenus"),
                             None if args.rfr is None else coerce.to_amount(args.rfr, "--rfr"),
                             True if args.couple else None)

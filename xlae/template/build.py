@@ -378,7 +378,8 @@ def write_new_file(path: str | os.PathLike[str], data: bytes, force: bool = Fals
                         "ajoutez --force pour le remplacer.", "--sortie")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise XlaeError(f"--sortie : le dossier {str(folder)!r} n'existe pas.", "--sortie")
+        what = "n'est pas un dossier" if os.path.lexists(folder) else "n'existe pas"
+        raise XlaeError(f"--sortie : le dossier {str(folder)!r} {what}.", "--sortie")
     replacing = force and os.path.lexists(target)
     if replacing:  # --force: the real file behind a link, not read-only, one writer at a time
         from ..files import writable_target
