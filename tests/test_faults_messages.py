@@ -124,3 +124,21 @@ def test_modele_into_a_folder_that_is_a_file(tmp_path, capsys):
     (tmp_path / "dossier").write_text("un fichier")
     assert main(["modele", "--sortie", str(tmp_path / "dossier" / "m.xlsx")]) == 2
     assert "n'est pas un dossier" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content, expected", [
+    ('motif;categorie\n"' + "x" * 140_000 + '";bnc\n',
+     "ligne 2 : CSV illisible (un champ dépasse 128 Kio (guillemet non refermé ?))."),
+    ("motif;categorie\n/[abc/;bnc\n", "ligne 2, colonne motif : expression régulière « /[abc/ » invalide (erreur "
+                                      "vers le caractère 2 du motif)"),
+])
+def test_rules_file_errors_are_french(tmp_path, capsys, content, expected):
+    """Before: « CSV illisible (field larger than field limit (131072)) », « (unterminated character set at
+    position 0) »: Python's English text inside the French message."""
+    book = example(tmp_path / "livre.xlsx")
+    releve = statement(tmp_path / "releve.csv", 1, "REGLES")
+    (tmp_path / "regles.csv").write_text(content, encoding="utf-8")
+    assert main(["importer", str(releve), "--classeur", str(book), "--regles", str(tmp_path / "regles.csv")]) == 2
+    err = capsys.readouterr().err
+    assert f"--regles regles.csv, {expected}" in err
+    assert not any(word in err for word in ("field", "position", "unterminated"))

@@ -78,3 +78,16 @@ def os_reason(error: OSError) -> str:
     if name in _OS_REASONS:
         return _OS_REASONS[name]
     return f"erreur système {name or error.errno or type(error).__name__}"
+
+
+def csv_reason(error: Exception) -> str:
+    """French reason of a ``csv.Error`` (its own text is English: « field larger than field limit »)."""
+    text = str(error)
+    if "field limit" in text:
+        return "un champ dépasse 128 Kio (guillemet non refermé ?)"
+    if "NUL" in text:
+        return "caractère nul (fichier binaire ?)"
+    if "EOF" in text or "newline" in text:
+        return "guillemet ouvert et non refermé"
+    return "ligne CSV mal formée"
+

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import XlaeError, show
+from ..errors import XlaeError, csv_reason, show
 from ..rules.vocabulary import normalize, parse_activite
 from ..template import layout
 from .statement import decode, read_file
@@ -56,7 +56,7 @@ def read_rules(path: str | Path) -> list[Rule]:
     try:
         header = [normalize(h).replace(" ", "_") for h in next(reader)]
     except csv.Error as error:
-        raise XlaeError(f"--regles {path.name}, ligne 1 : CSV illisible ({error}).", "--regles") from None
+        raise XlaeError(f"--regles {path.name}, ligne 1 : CSV illisible ({csv_reason(error)}).", "--regles") from None
     header = ["categorie" if h == "categorie" else h for h in header]
     if "motif" not in header:
         raise XlaeError(f"--regles {path.name} : colonne « motif » absente. En-tête attendu : "
@@ -73,7 +73,7 @@ def read_rules(path: str | Path) -> list[Rule]:
         except StopIteration:
             break
         except csv.Error as error:
-            raise XlaeError(f"--regles {path.name}, ligne {number} : CSV illisible ({error}).",
+            raise XlaeError(f"--regles {path.name}, ligne {number} : CSV illisible ({csv_reason(error)}).",
                             "--regles") from None
         if any("\n" in c for c in cells):
             raise XlaeError(f"--regles {path.name}, ligne {number} : guillemet ouvert et non refermé ; une "
@@ -98,8 +98,10 @@ def _rule(name: str, number: int, values: dict[str, str]) -> Rule:
         try:
             pattern = re.compile(motif[1:-1], re.IGNORECASE)
         except re.error as error:
-            raise XlaeError(f"{where}, colonne motif : expression régulière {show(motif)} invalide "
-                            f"({error}).", "--regles") from None
+            near = f" (erreur vers le caractère {error.pos + 2} du motif)" if error.pos is not None else ""
+            raise XlaeError(f"{where}, colonne motif : expression régulière {show(motif)} invalide{near} ; "
+                            "vérifiez les crochets, parenthèses et caractères spéciaux, ou écrivez le motif sans "
+                            "barres obliques pour chercher le texte tel quel.", "--regles") from None
     categorie = values.get("categorie", "")
     if categorie:
         if normalize(categorie) == IGNORE:
