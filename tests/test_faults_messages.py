@@ -142,3 +142,24 @@ def test_rules_file_errors_are_french(tmp_path, capsys, content, expected):
     err = capsys.readouterr().err
     assert f"--regles regles.csv, {expected}" in err
     assert not any(word in err for word in ("field", "position", "unterminated"))
+
+
+def _dies_on_meurt(job):
+    """A batch task whose process dies (kill -9, out of memory) on the workbook named « meurt »."""
+    from xlae.batch import runner
+
+    if "meurt" in job.source:
+        os._exit(9)
+    return runner.Outcome(job.source, job.target)
+
+
+def test_a_worker_that_dies_gives_a_french_reason(tmp_path):
+    """Before: « le processus de calcul s'est arrêté (A process in the process pool was terminated abruptly
+    while the future was running or pending.) »."""
+    from xlae.batch import runner
+
+    jobs = [runner.Job(str(tmp_path / name), str(tmp_path / "sortie" / name)) for name in ("meurt.xlsx", "b.xlsx")]
+    outcomes = runner.run(jobs, workers=2, task=_dies_on_meurt)
+    died = outcomes[0].error
+    assert died.startswith("le processus de calcul s'est arrêté brutalement (tué, ou mémoire insuffisante ?)")
+    assert "abruptly" not in died and "pool" not in died

@@ -139,9 +139,10 @@ def run(jobs: list[Job], workers: int = 1, rates_path: str | None = None,
                 index = pending.pop(future)
                 try:
                     results[index] = future.result()
-                except Exception as error:  # the worker died (killed, out of memory…)
+                except Exception:  # the worker died (killed, out of memory…): its English text says no more
                     results[index] = Outcome(jobs[index].source, None, row=ReportRow(
-                        Path(jobs[index].source).name), error=f"le processus de calcul s'est arrêté ({error}).")
+                        Path(jobs[index].source).name), error="le processus de calcul s'est arrêté brutalement "
+                        "(tué, ou mémoire insuffisante ?) ; le classeur n'a pas été recalculé, relancez-le seul.")
                     results[index].row.erreur = results[index].error
                 if on_done:
                     on_done(results[index])
