@@ -6,8 +6,9 @@ Synthèse went unnoticed by ``declaration``): a damaged file would give figures
 as if it were whole. One streaming pass of expat over each part (bounded
 memory, about 0.2 s for 100 000 ledger rows) finds a broken tag, a truncated
 part, a part whose compressed data is damaged, a DTD (never in an Excel file:
-entity expansion is how an XML bomb inflates) and a sheet part missing from the
-archive, and names the part and its sheet.
+entity expansion is how an XML bomb inflates), a shared-string cell whose index
+is not a number and a sheet part missing from the archive, and names the part
+and its sheet.
 """
 
 from __future__ import annotations
