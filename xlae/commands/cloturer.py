@@ -8,14 +8,7 @@ import os
 import stat
 from decimal import Decimal
 
-from ..atomic import copy_file
 from ..errors import XlaeError, os_reason
-from ..format import day, euros
-from ..ledger import closing
-from ..ledger.checks import check_book
-from ..ledger.periods import parse_period
-from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely, writing
-from ..template import layout
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +29,10 @@ def archive_name(book_path, code: str):
 
 
 def run(args: argparse.Namespace, today: dt.date | None = None, now: dt.datetime | None = None) -> int:
+    from ..format import day
+    from ..ledger.periods import parse_period
+    from ..ledger.workbook import writing
+
     now = now or dt.datetime.now()
     today = today or now.date()
     period = parse_period(args.periode, allow_year=True)
@@ -47,6 +44,13 @@ def run(args: argparse.Namespace, today: dt.date | None = None, now: dt.datetime
 
 
 def _close(period, path, today: dt.date, now: dt.datetime) -> int:
+    from ..atomic import copy_file
+    from ..format import day, euros
+    from ..ledger import closing
+    from ..ledger.checks import check_book
+    from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely
+    from ..template import layout
+
     book = open_book(path, write=True)
     closures, problems = closing.read_closures(book)
     closing.require_readable(problems, book)

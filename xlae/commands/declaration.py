@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
-import sys
-
-from ..ledger import declaration
-from ..ledger.workbook import open_book
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import csv
+    import json
+    import sys
+
+    from ..ledger import declaration
+    from ..ledger.workbook import open_book
+
     book = open_book(args.classeur)
     try:
         result = declaration.compute(book, args.periode)

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from ..errors import XlaeError
 from ..format import day, euros
-from ..rules.vocabulary import parse_activite
-from ..template import layout
-from ..ledger import importing
-from ..ledger.closing import read_closures
-from ..ledger.regles import read_rules
-from ..ledger.statement import read_statement
-from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely, writing
+
+if TYPE_CHECKING:  # the ledger tools load openpyxl: imported by the functions that use them
+    from ..ledger import importing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
+    from ..ledger.workbook import writing
+
     if not args.appliquer:
         return _run(args, args.classeur, today)
     with writing(args.classeur, "xlae importer --appliquer") as path:  # one writer at a time
@@ -46,6 +45,14 @@ def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, path, today: dt.date | None) -> int:
+    from ..ledger import importing
+    from ..ledger.closing import read_closures
+    from ..ledger.regles import read_rules
+    from ..ledger.statement import read_statement
+    from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely
+    from ..rules.vocabulary import parse_activite
+    from ..template import layout
+
     today = today or dt.date.today()
     book = open_book(path, write=args.appliquer)
     raw, where = book.parameter("activite")
@@ -130,6 +137,8 @@ def describe_layout(statement) -> list[str]:
 
 def preview(statement, proposals: list[importing.Proposal]) -> list[str]:
     """The preview table and the summary, in French."""
+    from ..ledger import importing
+
     lines = describe_layout(statement)
     if statement.ignored_columns:
         lines.append(f"Colonnes ignorées : {', '.join(statement.ignored_columns)}.")

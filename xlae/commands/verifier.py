@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from ..ledger.checks import check_book
-from ..ledger.workbook import open_book
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -22,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
+    from ..ledger.checks import check_book
+    from ..ledger.workbook import open_book
+
     book = open_book(args.classeur)
     try:
         findings = check_book(book, today)
