@@ -266,3 +266,22 @@ def test_a_ledger_of_another_year_than_the_displayed_one_is_reported(tmp_path: P
     # The same ledger on its own year passes.
     good = make_workbook(tmp_path / "bonne-annee.xlsx", [receipt("2026-03-02", 1200.0)], {"annee": 2026})
     assert cli.main(["recalculer", str(good), "--sortie", str(tmp_path / "out2"), "--sans-progression"]) == 0
+
+
+def test_a_customised_summary_between_standard_ones_in_one_process(tmp_path: Path) -> None:
+    """The Synthèse work remembered from standard workbooks (same sheet XML) never leaks into a
+    customised one, nor the reverse: one worker, standard / customised / standard."""
+    folder = tmp_path / "lot"
+    folder.mkdir()
+    make_workbook(folder / "a.xlsx", [receipt("2026-01-05", 100)])
+    make_workbook(folder / "b.xlsx", [receipt("2026-01-05", 200)], summary_formulas={CA: "=G71*2"})
+    make_workbook(folder / "c.xlsx", [receipt("2026-01-05", 300)])
+    out = tmp_path / "out"
+    assert cli.main(["recalculer", str(folder), "--sortie", str(out), "--jobs", "1", "--moteur", "python"]) == 1
+    assert synthese_values(out / "a.xlsx")[CA] == 100
+    assert synthese_values(out / "c.xlsx")[CA] == 300
+    assert not (out / "b.xlsx").exists()
+    lines = (out / "rapport.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [line.split(";")[0] for line in lines] == ["a.xlsx", "b.xlsx", "c.xlsx"]
+    assert f"synthèse personnalisée (formules modifiées : {CA})" in lines[1]
+    assert "personnalisée" not in lines[0] + lines[2]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from . import layout
@@ -30,11 +31,17 @@ def covered_rows(formulas: Mapping[str, str] | Iterable[str]) -> int:
     texts = formulas.values() if isinstance(formulas, Mapping) else formulas
     ends: Counter[int] = Counter()
     for formula in texts:
-        ends.update(int(end) for end in _LEDGER_RANGE.findall(formula or ""))
+        ends.update(_range_ends(formula or ""))
     if not ends:
         return layout.MAX_ROWS
     rows = ends.most_common(1)[0][0] - layout.FIRST_DATA_ROW + 1
     return rows if 1 <= rows <= layout.MAX_SHEET_ROWS else layout.MAX_ROWS
+
+
+@lru_cache(maxsize=16384)
+def _range_ends(formula: str) -> tuple[int, ...]:
+    """End rows of the ledger ranges of one formula (memoised: a batch repeats the same formulas)."""
+    return tuple(int(end) for end in _LEDGER_RANGE.findall(formula))
 
 
 def workbook_covered_rows(wb: Any) -> int | None:
