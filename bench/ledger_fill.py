@@ -25,13 +25,20 @@ def workbook(rows: int, year: int = 2026, activite: str = "bnc", seed: int = 1) 
     The template covers the default 10 000 ledger rows, or ``rows`` when more, as
     ``xlae modele --lignes rows`` would generate it: the summary counts every row.
     """
-    covered = max(rows, layout.MAX_ROWS)
-    template = build.workbook_bytes(build.build_workbook({"activite": activite, "annee": year}, covered))
-    source = zipfile.ZipFile(io.BytesIO(template))
+    return fill(template(max(rows, layout.MAX_ROWS), year, activite), rows, year, activite, seed)
+
+
+def template(covered: int = layout.MAX_ROWS, year: int = 2026, activite: str = "bnc") -> bytes:
+    """The empty template with its parameters filled, covering ``covered`` ledger rows."""
+    return build.workbook_bytes(build.build_workbook({"activite": activite, "annee": year}, covered))
+
+
+def fill(template_bytes: bytes, rows: int, year: int = 2026, activite: str = "bnc", seed: int = 1) -> bytes:
+    """``template_bytes`` with ``rows`` generated receipts of ``year`` (seeded) in its Recettes sheet."""
+    source = zipfile.ZipFile(io.BytesIO(template_bytes))
     part = xlsx.read_package(source).sheets[layout.SHEET_RECETTES]
     sheet = source.read(part)
-    styles = dict(re.findall(rb'<col [^>]*style="(\d+)"[^>]*min="(\d+)"', sheet)[i][::-1]
-                  for i in range(len(re.findall(rb'<col [^>]*style="(\d+)"[^>]*min="(\d+)"', sheet))))
+    styles = {column: style for style, column in re.findall(rb'<col [^>]*style="(\d+)"[^>]*min="(\d+)"', sheet)}
     date_style = styles.get(b"1", b"0").decode()
     money_style = styles.get(b"6", b"0").decode()
     rng = random.Random(seed)

@@ -63,9 +63,14 @@ def changed_members(archive: zipfile.ZipFile, package: xlsx.Package,
 
 def write_copy(archive: zipfile.ZipFile, package: xlsx.Package, values: Mapping[str, Any],
                source: Path, target: Path) -> None:
-    """The computed copy at ``target``, atomically; never over ``source`` nor any existing file."""
+    """The computed copy at ``target``, atomically; never over ``source`` nor any existing file.
+
+    The copy's data is on disk before it gets its name; the output folder itself is
+    flushed once per batch, after the last copy (``batch.recalculate``), not per copy.
+    """
     if target.exists() and source.exists() and os.path.samefile(source, target):
         raise ValueError(f"la copie {target} serait écrite sur son classeur d'origine")
     changes = changed_members(archive, package, values)
-    with atomic_path(target, suffix=".xlsx.tmp", replace=False) as temporary, open(temporary, "wb") as stream:
+    with atomic_path(target, suffix=".xlsx.tmp", replace=False, sync_folder=False) as temporary, \
+            open(temporary, "wb") as stream:
         xlsx.copy_with_changes(archive, stream, changes)

@@ -120,8 +120,8 @@ class _FormulaCell:
     ref: str
     text: str      # formula text as stored, unescaped (no '=')
     head: bytes    # start tag without its ``t`` attribute nor a closing '/'
-    prefix: bytes  # namespace prefix of the cell element ("" or "x:")
-    formula: bytes  # the <f> element, byte for byte
+    body: bytes    # the <f> element, byte for byte, then the opening <v>
+    close: bytes   # </v></c> (with the namespace prefix of the cell element)
 
 
 _LAYOUTS: dict[bytes, tuple[_FormulaCell, ...]] = {}
@@ -149,10 +149,11 @@ def _parse_formula_cell(xml: bytes, start: int, end: int) -> _FormulaCell:
     cell = xml[start:end]
     head = cell[:cell.index(b">")]
     text = _FORMULA_TEXT.search(cell)
+    prefix = _CELL_OPEN.match(cell).group(1)
     return _FormulaCell(
         start, end, _attrs(head).get("r", ""), unescape(text.group(1).decode("utf-8")) if text else "",
         re.sub(rb"\s+t\s*=\s*(\"[^\"]*\"|'[^']*')", b"", head.rstrip(b"/")),
-        _CELL_OPEN.match(cell).group(1), _FORMULA.search(cell).group(0))
+        _FORMULA.search(cell).group(0) + b"<" + prefix + b"v>", b"</" + prefix + b"v></" + prefix + b"c>")
 
 
 def formula_cells(xml: bytes) -> dict[str, str]:
@@ -187,6 +188,8 @@ def _formula_cell_spans(xml: bytes) -> list[tuple[int, int]]:
 
 def cached_value(value: Any) -> tuple[str | None, str]:
     """(cell type attribute, text of <v>) for a computed value."""
+    if value.__class__ is float and math.isfinite(value):  # most summary cells
+        return None, _number(value)
     if isinstance(value, bool):
         return "b", "1" if value else "0"
     if isinstance(value, dt.datetime):
@@ -225,10 +228,11 @@ def with_cached_values(xml: bytes, values: Mapping[str, Any]) -> tuple[bytes, se
         if cell.ref not in values:
             continue
         kind, text = cached_value(values[cell.ref])
-        prefix = cell.prefix
-        head = cell.head if kind is None else cell.head + b' t="' + kind.encode() + b'"'
-        body = cell.formula + b"<" + prefix + b"v>" + escape(text).encode("utf-8") + b"</" + prefix + b"v>"
-        pieces += [xml[position:cell.start], head, b">", body, b"</" + prefix + b"c>"]
+        if kind is None:  # a number: nothing to escape
+            pieces += [xml[position:cell.start], cell.head, b">", cell.body, text.encode(), cell.close]
+        else:
+            pieces += [xml[position:cell.start], cell.head, b' t="', kind.encode(), b'">', cell.body,
+                       escape(text).encode("utf-8"), cell.close]
         written.add(cell.ref)
         position = cell.end
     pieces.append(xml[position:])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from typing import Any, Iterable, Mapping
 
 from . import layout
@@ -29,9 +30,7 @@ def covered_rows(formulas: Mapping[str, str] | Iterable[str]) -> int:
     no sheet can hold: the default of ``xlae modele``.
     """
     texts = formulas.values() if isinstance(formulas, Mapping) else formulas
-    ends: Counter[int] = Counter()
-    for formula in texts:
-        ends.update(_range_ends(formula or ""))
+    ends = Counter(chain.from_iterable(_range_ends(formula or "") for formula in texts))
     if not ends:
         return layout.MAX_ROWS
     rows = ends.most_common(1)[0][0] - layout.FIRST_DATA_ROW + 1

@@ -114,8 +114,28 @@ def percent_text_value(share: float | Decimal) -> str:
     return f"{tenths // 10},{tenths % 10} %"
 
 
+_LOOKUPS: tuple[list, dict[tuple[str, str, str, dt.date], float]] = ([], {})
+_LOOKUPS_KEPT = 65536
+
+
 def lookup_value(rows: list, parametre: str, categorie: str, zone: str, on: dt.date) -> float:
-    """What ``lookup`` finds among rates rows (0 when no row is in force, as SUMPRODUCT gives)."""
+    """What ``lookup`` finds among rates rows (0 when no row is in force, as SUMPRODUCT gives).
+
+    Memoised for the rows in use (kept by identity, so a switch of rates sheet starts afresh):
+    a batch asks the same rates on the same month ends in every workbook.
+    """
+    global _LOOKUPS
+    if _LOOKUPS[0] is not rows or len(_LOOKUPS[1]) > _LOOKUPS_KEPT:
+        _LOOKUPS = (rows, {})
+    found = _LOOKUPS[1]
+    key = (parametre, categorie, zone, on)
+    value = found.get(key)
+    if value is None:
+        value = found[key] = _lookup_value(rows, parametre, categorie, zone, on)
+    return value
+
+
+def _lookup_value(rows: list, parametre: str, categorie: str, zone: str, on: dt.date) -> float:
     def rank(row) -> tuple[int, dt.date]:
         return (2 * (row.categorie == categorie) + (row.zone == zone), row.date_effet)
 
