@@ -61,3 +61,22 @@ def test_the_output_folder_is_flushed_once_after_the_last_copy(tmp_path: Path,
     assert at_end == [["c0.xlsx", "c1.xlsx", "c2.xlsx"]]
     assert per_file == ["out", "out"]  # the two reports (rapport.xlsx, rapport.csv), none per copy
     assert [synthese_values(out / f"c{n}.xlsx")[CA] for n in range(3)] == [100, 200, 300]
+
+
+def test_workers_send_back_the_report_row_not_the_cells(tmp_path: Path) -> None:
+    """10 000 workbooks × 700 computed cells must not pile up in the parent: in a pool the outcome
+    comes back with its report row only (the copies hold the cells)."""
+    from tests.test_recalculer import make_workbook, receipt, synthese_values
+    from xlae.batch import runner
+
+    jobs = []
+    for number in range(2):
+        source = make_workbook(tmp_path / f"c{number}.xlsx", [receipt("2026-01-05", 100 * (number + 1))])
+        jobs.append(runner.Job(str(source), str(tmp_path / f"out-{number}.xlsx")))
+    outcomes = runner.run(jobs, workers=2)
+    assert [o.error for o in outcomes] == [None, None]
+    assert [o.values for o in outcomes] == [{}, {}]
+    assert [o.row.ca for o in outcomes] == [100, 200]
+    assert [synthese_values(tmp_path / f"out-{n}.xlsx")[CA] for n in range(2)] == [100, 200]
+    alone = runner.run([runner.Job(jobs[0].source, str(tmp_path / "seul.xlsx"))], workers=2)
+    assert alone[0].values[CA] == 100  # one workbook runs in-process: its cells stay (xlae demo shows them)

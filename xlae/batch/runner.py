@@ -131,7 +131,7 @@ def run(jobs: list[Job], workers: int = 1, rates_path: str | None = None,
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker,
                                initargs=(rates_path,))
     try:
-        pending: dict[Future[Outcome], int] = {pool.submit(task, job): i for i, job in enumerate(jobs)}
+        pending: dict[Future[Outcome], int] = {pool.submit(_lean, task, job): i for i, job in enumerate(jobs)}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -149,6 +149,14 @@ def run(jobs: list[Job], workers: int = 1, rates_path: str | None = None,
         raise
     pool.shutdown(wait=True)
     return [results[i] for i in range(len(jobs))]
+
+
+def _lean(task: Callable[[Job], Outcome], job: Job) -> Outcome:
+    """``task`` in a worker, its outcome sent back without the computed cells: the parent reads the
+    report row only, and 10 000 workbooks × 700 cells would fill its memory (and the pipe)."""
+    outcome = task(job)
+    outcome.values = {}
+    return outcome
 
 
 def _warm_up() -> None:

@@ -51,18 +51,34 @@ def standard_formulas(rows: int | None = None) -> dict[str, str]:
 
 def differences(found: dict[str, str], rows: int | None = None) -> list[str]:
     """Refs of the summary sheet whose formula differs from the standard (empty: standard)."""
-    expected = standard_formulas(rows)
-    changed = [ref for ref, formula in expected.items() if normalise(found.get(ref, "")) != formula]
-    changed += [ref for ref in found if ref not in expected]
-    return sorted(set(changed), key=_ref_order)
+    return list(_differences(tuple(found.items()), rows))
 
 
 def customisation(found: dict[str, str], rows: int | None = None) -> tuple[list[str], list[str]]:
     """(refs whose standard formula was replaced by a value or cleared, refs whose formula was changed)."""
+    replaced, modified = _customisation(tuple(found.items()), rows)
+    return list(replaced), list(modified)
+
+
+# Memoised on the formula cells themselves (ref, text): every standard workbook of a batch holds
+# the same Synthèse, whose texts ``xlsx.formula_cells`` hands out as the same string objects.
+@lru_cache(maxsize=32)
+def _differences(cells: tuple[tuple[str, str], ...], rows: int | None) -> tuple[str, ...]:
+    found = dict(cells)
+    expected = standard_formulas(rows)
+    changed = [ref for ref, formula in expected.items() if normalise(found.get(ref, "")) != formula]
+    changed += [ref for ref in found if ref not in expected]
+    return tuple(sorted(set(changed), key=_ref_order))
+
+
+@lru_cache(maxsize=32)
+def _customisation(cells: tuple[tuple[str, str], ...],
+                   rows: int | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    found = dict(cells)
     expected = standard_formulas(rows)
     replaced = sorted((ref for ref in expected if ref not in found), key=_ref_order)
-    modified = [ref for ref in differences(found, rows) if ref in found]
-    return replaced, modified
+    modified = [ref for ref in _differences(cells, rows) if ref in found]
+    return tuple(replaced), tuple(modified)
 
 
 def replaced_note(replaced: list[str]) -> str | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import chain
 from typing import Any, Iterable, Mapping
 
 from . import layout
@@ -29,18 +28,17 @@ def covered_rows(formulas: Mapping[str, str] | Iterable[str]) -> int:
     range has a customised summary, not a new N). No ledger range, or an end row
     no sheet can hold: the default of ``xlae modele``.
     """
-    texts = formulas.values() if isinstance(formulas, Mapping) else formulas
-    ends = Counter(chain.from_iterable(_range_ends(formula or "") for formula in texts))
+    return _covered_rows(tuple(formulas.values() if isinstance(formulas, Mapping) else formulas))
+
+
+@lru_cache(maxsize=32)
+def _covered_rows(texts: tuple[str, ...]) -> int:
+    """Memoised on the formulas themselves: every standard workbook of a batch holds the same ones."""
+    ends = Counter(int(end) for formula in texts for end in _LEDGER_RANGE.findall(formula or ""))
     if not ends:
         return layout.MAX_ROWS
     rows = ends.most_common(1)[0][0] - layout.FIRST_DATA_ROW + 1
     return rows if 1 <= rows <= layout.MAX_SHEET_ROWS else layout.MAX_ROWS
-
-
-@lru_cache(maxsize=16384)
-def _range_ends(formula: str) -> tuple[int, ...]:
-    """End rows of the ledger ranges of one formula (memoised: a batch repeats the same formulas)."""
-    return tuple(int(end) for end in _LEDGER_RANGE.findall(formula))
 
 
 def workbook_covered_rows(wb: Any) -> int | None:
