@@ -38,6 +38,8 @@ _CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
 _CELL_CLOSE = re.compile(rb"</(?:\w+:)?c>")
 _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
 _CALC_PR = re.compile(rb"<((?:\w+:)?)calcPr\b([^>]*?)(/?)>")
+_REF_ATTR = re.compile(rb"(?<![\w:])r\s*=\s*(\"[^\"]*\"|'[^']*')")
+_TYPE_ATTR = re.compile(rb"\s+t\s*=\s*(\"[^\"]*\"|'[^']*')")
 
 
 def _attrs(raw: bytes) -> dict[str, str]:
@@ -149,10 +151,12 @@ def _parse_formula_cell(xml: bytes, start: int, end: int) -> _FormulaCell:
     cell = xml[start:end]
     head = cell[:cell.index(b">")]
     text = _FORMULA_TEXT.search(cell)
+    formula = text.group(1).decode("utf-8") if text else ""
+    ref = _REF_ATTR.search(head)
     prefix = _CELL_OPEN.match(cell).group(1)
     return _FormulaCell(
-        start, end, _attrs(head).get("r", ""), unescape(text.group(1).decode("utf-8")) if text else "",
-        re.sub(rb"\s+t\s*=\s*(\"[^\"]*\"|'[^']*')", b"", head.rstrip(b"/")),
+        start, end, unescape(ref.group(1)[1:-1].decode("utf-8")) if ref else "",
+        unescape(formula) if "&" in formula else formula, _TYPE_ATTR.sub(b"", head.rstrip(b"/")),
         _FORMULA.search(cell).group(0) + b"<" + prefix + b"v>", b"</" + prefix + b"v></" + prefix + b"c>")
 
 
@@ -178,7 +182,9 @@ def _formula_cell_spans(xml: bytes) -> list[tuple[int, int]]:
             position = found + len(needle)
             continue
         match = _FORMULA.match(xml, found)
-        starts = list(_CELL_START.finditer(xml, max(0, found - 1000), found))
+        # the cell's start tag is just before: look close first (the latest start wins either way)
+        starts = list(_CELL_START.finditer(xml, max(0, found - 160), found)) or list(
+            _CELL_START.finditer(xml, max(0, found - 1000), found))
         close = _CELL_CLOSE.search(xml, match.end()) if match else None
         if not starts or close is None:
             raise ValueError("cellule de formule mal formée dans la feuille")
