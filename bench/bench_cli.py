@@ -14,49 +14,39 @@ import argparse
 import os
 import pkgutil
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from process import fresh_command, fresh_process  # noqa: E402
 from xlae import commands  # noqa: E402
 
 TARGET_MS = 150.0
 INSIDE = """
 import sys, time
 t = time.perf_counter()
-import contextlib, io
+import contextlib, io, json
 import xlae.cli
 with contextlib.redirect_stdout(io.StringIO()):
     try:
         xlae.cli.main(sys.argv[1:])
     except SystemExit:
         pass
-sys.stderr.write(repr(time.perf_counter() - t))
+print(json.dumps({"inside": time.perf_counter() - t}))
 """
 
 
-def run(argv: list[str]) -> tuple[float, float, float]:
-    """(wall s, peak RSS MB, in-process s) of one fresh ``python -c`` process."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    with tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        text = err.read().decode()
-    inside = float(text) if text and text.replace(".", "", 1).replace("e-", "", 1).isdigit() else float("nan")
-    return wall, usage.ru_maxrss / 1024, inside
+def run(code: str | None, argv: list[str]) -> tuple[float, float, float]:
+    """(wall s, peak RSS MB, in-process s) of one fresh ``python -c code`` process (None: ``argv`` itself)."""
+    result = fresh_process(code, *argv) if code is not None else fresh_command(argv)
+    return result["wall"], result["rss_mb"], result.get("inside", float("nan"))
 
 
-def median(argv: list[str], repetitions: int) -> tuple[float, float, float]:
-    runs = [run(argv) for _ in range(repetitions)]
+def median(code: str | None, argv: list[str], repetitions: int) -> tuple[float, float, float]:
+    runs = [run(code, argv) for _ in range(repetitions)]
     return tuple(statistics.median(r[i] for r in runs) for i in range(3))  # type: ignore[return-value]
 
 
@@ -66,7 +56,7 @@ def main() -> int:
     options = parser.parse_args()
     n = options.repetitions
     python = sys.executable
-    base_wall, base_rss, _ = median([python, "-c", "pass"], n)
+    base_wall, base_rss, _ = median("pass", [], n)
     print(f"Médiane de {n} processus ({os.cpu_count()} cœurs, charge {os.getloadavg()[0]:.1f}) ; "
           f"référence « python -c pass » : {base_wall * 1000:.0f} ms, {base_rss:.0f} Mo")
     print(f"{'commande':28} {'mur (ms)':>9} {'× réf.':>7} {'moins réf. (ms)':>16} {'dans le proc. (ms)':>19} "
@@ -74,7 +64,7 @@ def main() -> int:
     names = sorted(info.name for info in pkgutil.iter_modules(commands.__path__))
     missed = []
     for argv in [["--version"], ["--help"]] + [[name, "--help"] for name in names]:
-        wall, rss, inside = median([python, "-c", INSIDE, *argv], n)
+        wall, rss, inside = median(INSIDE, argv, n)
         label = "xlae " + " ".join(argv)
         flag = ""
         if argv in (["--version"], ["--help"]) and wall * 1000 >= TARGET_MS:
@@ -84,7 +74,7 @@ def main() -> int:
               f"{inside * 1000:19.0f} {rss:10.0f}{flag}")
     script = Path(python).with_name("xlae")
     if script.exists():  # the installed entry point, as a user types it
-        wall, rss, _ = median([str(script), "--version"], n)
+        wall, rss, _ = median(None, [str(script), "--version"], n)
         print(f"{'(script installé) --version':28} {wall * 1000:9.0f} {wall / base_wall:6.1f}× "
               f"{(wall - base_wall) * 1000:16.0f} {'':>19} {rss:10.0f}")
     print("Cible atteinte : --version et --help < 150 ms" if not missed else "Cible manquée : " + ", ".join(missed))

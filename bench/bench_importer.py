@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from process import fresh_process  # noqa: E402
 
 FLOOR = """
 import json, sys, time
@@ -59,17 +58,6 @@ def statement(path: Path, lines: int) -> None:
     path.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1252"))
 
 
-def measure(code: str, *args: str) -> dict:
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
-    if done.returncode:
-        raise SystemExit(done.stderr[-2000:])
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["wall"] = time.perf_counter() - started
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lignes", type=int, default=200_000)
@@ -81,15 +69,16 @@ def main() -> None:
         csv_path, book = Path(folder) / "releve.csv", Path(folder) / "livre.xlsx"
         statement(csv_path, args.lignes)
         make_book(book)
-        floor = measure(FLOOR, str(csv_path))
-        preview = measure(OURS, str(csv_path), str(book))
-        apply = measure(OURS, str(csv_path), str(book), "--appliquer")
-        again = measure(OURS, str(csv_path), str(book), "--appliquer")
+        floor = fresh_process(FLOOR, str(csv_path))
+        preview = fresh_process(OURS, str(csv_path), str(book))
+        apply = fresh_process(OURS, str(csv_path), str(book), "--appliquer")
+        again = fresh_process(OURS, str(csv_path), str(book), "--appliquer")
     print(f"{args.lignes} lignes, {csv_path.name} : pandas.read_csv {floor['wall']:.2f} s "
-          f"(lecture seule {floor['compute']:.2f} s)")
+          f"(lecture seule {floor['compute']:.2f} s), mémoire max. {floor['rss_mb']:.0f} Mo")
     for label, result in (("aperçu", preview), ("--appliquer", apply), ("réimport --appliquer", again)):
-        print(f"{label:22} {result['wall']:6.2f} s  ratio {result['wall'] / floor['wall']:4.1f}× (imports compris)  "
+        print(f"{label:22} {result['wall']:6.2f} s  ratio {result['wall'] / floor['wall']:4.1f}× (processus complet)  "
               f"calcul {result['compute']:.2f} s, ratio {result['compute'] / floor['compute']:4.1f}×  "
+              f"mémoire {result['rss_mb']:.0f} Mo ({result['rss_mb'] / floor['rss_mb']:.1f}×)  "
               f"[{result['summary'][:70]}]")
 
 

@@ -14,10 +14,8 @@ Not a test: timings depend on the machine and its load.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +23,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from process import fresh_process  # noqa: E402
+
 TARGET_S = 120.0
 
 FLOOR = """
@@ -64,34 +65,9 @@ print(json.dumps({"seconds": seconds, "failed": len(errors), "errors": errors[:1
 """
 
 
-def whole_process(code: str, *args: str) -> dict:
-    """Run ``code`` in a fresh interpreter: its JSON line, wall time, CPU time and peak RSS.
-
-    ``os.wait4`` gives the resources of that process and of the workers it waited for
-    (what ``/usr/bin/time`` shows), not those of earlier measurements.
-    """
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if process.returncode:
-            raise SystemExit(err.read())
-        result = json.loads(out.read().strip().splitlines()[-1])
-    result["wall"] = wall
-    result["cpu"] = usage.ru_utime + usage.ru_stime
-    result["rss_mb"] = usage.ru_maxrss / 1024  # Linux: KB
-    return result
-
-
 def generate(folder: Path, count: int) -> None:
     """``count`` workbooks of 50 to 300 receipts each, all different (one seed per workbook)."""
     sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(HERE))
     import ledger_fill
 
     template = ledger_fill.template()
@@ -116,8 +92,8 @@ def main() -> int:
         generate(lot, count)
         print(f"{count} classeurs de 50 à 300 lignes générés en {time.perf_counter() - started:.1f} s "
               f"({os.cpu_count()} cœurs, charge {os.getloadavg()[0]:.1f})")
-        floor = whole_process(FLOOR, str(lot), str(options.jobs))
-        ours = whole_process(OURS, str(lot), str(work / "out"), str(options.jobs))
+        floor = fresh_process(FLOOR, str(lot), str(options.jobs))
+        ours = fresh_process(OURS, str(lot), str(work / "out"), str(options.jobs))
         same = "oui" if abs(ours["total"] - floor["total"]) < 0.005 * count else f"NON ({ours['total']} ≠ {floor['total']})"
         print(f"\n{'':34} {'plancher':>10} {'xlae':>10} {'ratio':>7}")
         print(f"{'processus complet, mur (s)':34} {floor['wall']:10.1f} {ours['wall']:10.1f} "

@@ -15,16 +15,15 @@ process at 100 000 and 1 000 000 rows (``--million``), peak memory ≤ 1.2× the
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from process import fresh_process  # noqa: E402
 
 FLOOR = """
 import json, sys, time
@@ -56,21 +55,7 @@ print(json.dumps({"seconds": seconds, "errors": errors[:1], "failed": len(errors
 
 
 def measure(code: str, *args: str, jobs: int = 1) -> dict:
-    """One fresh process: its JSON line, its wall time and its peak RSS (``os.wait4``, children included)."""
-    env = {"PYTHONPATH": str(ROOT), "JOBS": str(jobs), "PATH": "/usr/bin:/bin"}
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        out.seek(0)
-        err.seek(0)
-        if os.waitstatus_to_exitcode(status):
-            raise SystemExit(err.read())
-        result = json.loads(out.read().strip().splitlines()[-1])
-    result["wall"] = wall
-    result["rss_mb"] = usage.ru_maxrss / 1024  # Linux: KB
-    return result
+    return fresh_process(code, *args, env={"JOBS": str(jobs)})
 
 
 def best(code: str, *args: str, runs: int = 2) -> dict:
@@ -91,7 +76,6 @@ def main() -> None:
     parser.add_argument("--million", action="store_true", help="also 1 000 000 rows (several minutes)")
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(HERE))
     import ledger_fill
 
     sizes = (1_000, 10_000) if options.quick else (1_000, 10_000, 100_000)
