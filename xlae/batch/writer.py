@@ -18,6 +18,7 @@ from ..atomic import atomic_path
 from ..template import layout
 from . import xlsx
 
+COPY_COMPRESSION = 3
 _KEY = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 
 
@@ -73,4 +74,6 @@ def write_copy(archive: zipfile.ZipFile, package: xlsx.Package, values: Mapping[
     changes = changed_members(archive, package, values)
     with atomic_path(target, suffix=".xlsx.tmp", replace=False, sync_folder=False) as temporary, \
             open(temporary, "wb") as stream:
-        xlsx.copy_with_changes(archive, stream, changes)
+        # level 3: the rewritten Synthèse (≈ 400 KB of XML) deflates in 1.1 ms instead of 2.5 ms at
+        # level 6, for 33 KB instead of 25 KB — a tenth of a small workbook's time (bench_lot.py)
+        xlsx.copy_with_changes(archive, stream, changes, compresslevel=COPY_COMPRESSION)

@@ -262,9 +262,11 @@ def without_calc_chain(content_types: bytes, rels: bytes) -> tuple[bytes, bytes]
     return content_types, rels
 
 
-def copy_with_changes(source: zipfile.ZipFile, target: BinaryIO, changes: Mapping[str, bytes | None]) -> None:
-    """Write ``source`` to ``target``: members in ``changes`` replaced (None: dropped),
-    the others copied raw, still compressed, so a 100 000-row sheet costs a disk copy."""
+def copy_with_changes(source: zipfile.ZipFile, target: BinaryIO, changes: Mapping[str, bytes | None],
+                      compresslevel: int = 6) -> None:
+    """Write ``source`` to ``target``: members in ``changes`` replaced (None: dropped, the others
+    compressed at ``compresslevel``), the others copied raw, still compressed, so a 100 000-row
+    sheet costs a disk copy."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
             if info.filename in changes:
@@ -273,7 +275,7 @@ def copy_with_changes(source: zipfile.ZipFile, target: BinaryIO, changes: Mappin
                     fresh = zipfile.ZipInfo(info.filename, info.date_time)
                     fresh.compress_type = zipfile.ZIP_DEFLATED
                     fresh.external_attr = info.external_attr
-                    out.writestr(fresh, data, compresslevel=6)
+                    out.writestr(fresh, data, compresslevel=compresslevel)
                 continue
             _copy_raw(source, info, out)
 
