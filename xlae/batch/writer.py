@@ -26,7 +26,7 @@ def by_sheet(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """``{"C7": 1, "Recettes!J2": 0}`` → ``{"Synthèse": {"C7": 1}, "Recettes": {"J2": 0}}``."""
     grouped: dict[str, dict[str, Any]] = {}
     for key, value in values.items():
-        match = _KEY.match(key)
+        match = _KEY.match(key) if "!" in key else None  # most keys are the Synthèse's own refs
         if match:
             sheet = match.group(1).replace("''", "'") if match.group(1) is not None else match.group(2)
             ref = match.group(3) + match.group(4)
