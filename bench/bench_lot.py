@@ -108,7 +108,7 @@ def main() -> int:
               f"CA total identique au plancher : {same}")
         met = ours["wall"] < TARGET_S * count / 10_000
         print(f"Cible : 10 000 classeurs en moins de {TARGET_S:.0f} s avec --jobs 2 "
-              f"(ici {count} : {TARGET_S * count / 10_000:.0f} s) — {'atteinte' if met else 'MANQUÉE'}")
+              f"(ici {count} : {TARGET_S * count / 10_000:.1f} s) — {'atteinte' if met else 'MANQUÉE'}")
     return 0 if met else 1
 
 
