@@ -12,19 +12,20 @@ from ..template import layout
 from ..ledger import importing
 from ..ledger.closing import read_closures
 from ..ledger.regles import read_rules
-from ..ledger.statement import read_statement
+from ..ledger.statement import NAMED_FORMATS, read_statement
 from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely, writing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "importer", help="importe les crédits d'un relevé bancaire (CSV ou OFX) dans le livre des recettes",
-        description="Lit un relevé bancaire CSV ou OFX (export de votre banque), transforme les crédits en "
+        "importer", help="importe les crédits d'un relevé bancaire (CSV, OFX, QIF ou CAMT.053) dans le livre des "
+                          "recettes",
+        description="Lit un relevé bancaire CSV, OFX, QIF ou CAMT.053 (export de votre banque), transforme les crédits en "
                     "recettes (date d'encaissement = date du relevé) et affiche un aperçu. Avec --appliquer, "
                     "les ajoute à la feuille Recettes (une sauvegarde du classeur est faite avant). Réimporter "
                     "le même relevé n'ajoute rien ; un crédit qui ressemble à une recette déjà saisie à la main "
                     "(même montant à 7 jours près, ou même référence) n'est ajouté que si vous le demandez.")
-    parser.add_argument("releve", metavar="RELEVE.csv", help="export CSV ou OFX du relevé bancaire")
+    parser.add_argument("releve", metavar="RELEVE.csv", help="export CSV, OFX, QIF ou CAMT.053 (XML) du relevé bancaire")
     parser.add_argument("--classeur", required=True, metavar="FICHIER.xlsx", help="classeur créé avec xlae modele")
     parser.add_argument("--regles", metavar="REGLES.csv",
                         help="règles de classement : motif;client;categorie;nature;mode[;reference]")
@@ -105,7 +106,7 @@ def _n(count: int, singular: str, plural: str | None = None) -> str:
 
 def describe_layout(statement) -> list[str]:
     """What was understood of the file: format, encoding, separator, which column is what."""
-    if statement.how == "OFX":
+    if statement.how in NAMED_FORMATS:
         return [f"Relevé {statement.path.name} : {statement.encoding}."]
     separator = "tabulation" if statement.delimiter == chr(9) else statement.delimiter
     where = f"en-tête ligne {statement.header_line}" if statement.header_line else "sans ligne d'en-tête"

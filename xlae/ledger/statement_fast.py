@@ -19,11 +19,10 @@ from decimal import Decimal
 from ..errors import XlaeError
 from ..rules.vocabulary import normalize
 from . import statement as exact
-from .statement import Statement, StatementLine, parse_amount, parse_date
+from .statement import FIELD_MAX, Statement, StatementLine, parse_amount, parse_date
 from .statement_columns import Layout
 
 _TOTAL_LETTERS = frozenset("aAnNsStT")   # « ancien solde », « nouveau solde », « solde », « total »
-FIELD_MAX = 128 * 1024   # as the exact reader (Python's csv field limit): longer is an error there
 
 
 def read_fast(statement: Statement, layout: Layout, text: str, delimiter: str) -> Statement | None:
