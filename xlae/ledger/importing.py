@@ -109,7 +109,8 @@ def literal(text: Any) -> Any:
     """A text that Excel could take for a formula (« =WEBSERVICE(…) », « +33… », « @… ») kept as text."""
     if not isinstance(text, str):
         return text
-    text = text.translate(_CONTROL)
+    if not text.isprintable():   # a control character is never printable: most texts skip the table
+        text = text.translate(_CONTROL)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

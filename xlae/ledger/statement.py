@@ -265,8 +265,19 @@ def read_statement(path: str | Path, mapping: str | None = None) -> Statement:
     return _read_lines(statement, layout, _rows(text, delimiter, path.name))
 
 
+def _head(text: str) -> str:
+    """The lines that can hold the first ``GUESS_ROWS`` records (each at most ``MAX_LABEL_LINES`` lines)."""
+    end = 0
+    for _ in range((columns.GUESS_ROWS + HEADER_SCAN) * MAX_LABEL_LINES):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            return text
+    return text[:end]
+
+
 def _layout(text: str, name: str, wanted: dict[str, str] | None) -> tuple[str, Layout]:
-    heads = {d: _rows(text, d, None, columns.GUESS_ROWS) for d in (";", ",", "\t")}
+    head_text = _head(text)   # a 200 000-line statement is not copied three times to guess its layout
+    heads = {d: _rows(head_text, d, None, columns.GUESS_ROWS) for d in (";", ",", "\t")}
     if wanted:
         errors = []
         for delimiter, head in heads.items():
