@@ -148,7 +148,7 @@ def propose(statement: Statement, rules: list[Rule], receipts: list[Receipt], de
 
 def _proposal(line: StatementLine, key: str, norm: str, rules: list[Rule], known: set[str], matcher: Matcher,
               default_categorie: str, closures: list[Closure], forced: bool) -> Proposal:
-    rule = first_match(rules, line.label)
+    rule = first_match(rules, line.label, norm)
     if key in known:
         return Proposal(line, key, DEJA)
     if rule is not None and rule.categorie == IGNORE:
