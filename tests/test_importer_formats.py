@@ -241,3 +241,8 @@ def test_any_camt_or_qif_body_gives_a_statement_or_a_french_error(tmp_path: Path
             assert name in str(error)
         else:
             assert s.lines and all(n.amount for n in s.lines)
+
+
+def test_other_xml_is_named_as_such(tmp_path: Path) -> None:
+    with pytest.raises(XlaeError, match=r"r\.xml : un fichier XML, pas un relevé de compte camt\.053"):
+        read_statement(_write(tmp_path, "r.xml", b'<?xml version="1.0"?>\n<rss><channel/></rss>\n'))

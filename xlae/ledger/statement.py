@@ -222,8 +222,8 @@ def sniff_other_format(raw: bytes, name: str) -> str | None:
                         "sous › CSV, séparateur « ; »).", "releve")
     if head.startswith(_QIF_START):
         return "QIF"
-    if head.startswith(b"<") and (b"CAMT.05" in head or b"<DOCUMENT" in head or b"<!DOCTYPE" in head
-                                  or b"<!ENTITY" in head):
+    if head.startswith(b"<?XML") or (head.startswith(b"<") and (b"CAMT.05" in head or b"<DOCUMENT" in head
+                                                                 or b"<!DOCTYPE" in head)):
         return "CAMT.053"   # statement_camt refuses camt.052/054, DTDs and other XML with their own words
     return None
 def read_statement(path: str | Path, mapping: str | None = None) -> Statement:
