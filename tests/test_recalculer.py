@@ -12,7 +12,9 @@ import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
 from xlae import cli
-from xlae.batch import reader, summary
+from xlae.batch import summary
+from xlae.books import archive as reader
+from xlae.books.calamine import read_books
 from xlae.template import layout
 from xlae.template import synthese as S
 
@@ -105,9 +107,7 @@ def test_fast_path_equals_evaluate_on_every_cell(tmp_path: Path) -> None:
                            purchases=[[dt.date(2026, 2, 1), "A1", "Fournisseur", "Stock", 300, "Chèque"]])
     out = tmp_path / "out"
     assert cli.main(["recalculer", str(source), "--sortie", str(out)]) == 0
-    with reader.open_archive(source) as archive:
-        ledgers = reader.read_ledgers(source, reader.package_of(archive))
-    expected = summary.evaluate_standard(ledgers)
+    expected = summary.evaluate_standard(read_books(source))
     written = synthese_values(out / "mixte.xlsx")
     for ref, value in expected.items():
         got = written[ref]

@@ -317,6 +317,40 @@ def _money(amounts: np.ndarray) -> float:
     return float(cents(sum((to_decimal(float(a)) for a in amounts), ZERO)))
 
 
+def _blank_text(value: Any) -> bool:
+    return value == "" if type(value) is str else False
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if type(value) is str else None
+
+
+_EPOCH64 = np.datetime64(EXCEL_EPOCH, "us")
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """``_number`` of every cell of a column, by type in bulk (numbers, dates, datetimes); NaN otherwise."""
+    values = column.to_numpy(dtype=object)
+    kinds = column.map(type).to_numpy(dtype=object)
+    out = np.full(len(values), np.nan)
+    numbers = (kinds == float) | (kinds == int)
+    if numbers.any():
+        out[numbers] = values[numbers].astype(float)
+    stamps = (kinds == dt.datetime) | (kinds == dt.date)
+    if stamps.any():
+        try:
+            moments = values[stamps].astype("datetime64[us]")
+        except (TypeError, ValueError):  # a datetime with a time zone
+            moments = np.array([v.replace(tzinfo=None) if type(v) is dt.datetime else v for v in values[stamps]],
+                               dtype="datetime64[us]")
+        out[stamps] = (moments - _EPOCH64) / np.timedelta64(86400, "s")
+    others = ~(numbers | stamps) & (kinds != str) & (kinds != type(None))
+    for index in np.flatnonzero(others):  # time, Decimal, numpy scalars, pandas stamps: rare
+        out[index] = _number(values[index])
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
 class _Ledger:
     """A ledger as arrays: serial dates, amounts, categories, used rows (sheet rows FIRST..last)."""
 
@@ -328,23 +362,22 @@ class _Ledger:
         missing = [k for k in keys + ["row"] if k not in frame.columns]
         if missing:
             raise XlaeError(f"livre : colonnes manquantes dans les données lues : {', '.join(missing)}.")
-        rows = frame["row"].to_numpy()
-        keep = np.array([FIRST <= int(r) <= last for r in rows], dtype=bool)
-        frame = frame.loc[keep]
+        rows = frame["row"].to_numpy(dtype=np.int64)
+        frame = frame.loc[(rows >= FIRST) & (rows <= last)]
         self.rows = frame["row"].to_numpy(dtype=np.int64)
-        cells = {k: frame[k].to_numpy(dtype=object) for k in keys}
         self.used = np.zeros(len(frame), dtype=bool)
         for k in keys:
-            self.used |= np.array([not _blank(v) for v in cells[k]], dtype=bool)
-        self.date = np.array([_number(v) for v in cells["date"]], dtype=float)
-        self.amount = np.array([_number(v) for v in cells["montant"]], dtype=float)
+            column = frame[k]
+            self.used |= ~(column.isna().to_numpy() | column.map(_blank_text).to_numpy(dtype=bool))
+        self.date = _numbers(frame["date"])
+        self.amount = _numbers(frame["montant"])
         self.date_ok = ~np.isnan(self.date)
         with np.errstate(invalid="ignore"):
             self.amount_ok = ~np.isnan(self.amount) & (self.amount >= 0)
         if with_category:
-            self.category = np.array([v.lower() if isinstance(v, str) else None for v in cells["categorie"]],
-                                     dtype=object)
-            self.category_ok = np.isin(self.category, list(CODES))
+            lowered = frame["categorie"].map(_lower)
+            self.category = lowered.to_numpy(dtype=object)
+            self.category_ok = lowered.isin(CODES).to_numpy(dtype=bool)
         else:
             self.category = np.full(len(frame), None, dtype=object)
             self.category_ok = np.ones(len(frame), dtype=bool)

@@ -1,4 +1,4 @@
-"""Reading workbooks for the batch: refused files with a French reason, named parameters, ledgers."""
+"""The books model: refused files with a French reason, named parameters, ledgers, the same rows everywhere."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ import openpyxl
 import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
-from xlae.batch import reader
+from test_verifier_support import D, make_book, receipt
+
+from xlae.books import archive as reader
+from xlae.books.calamine import read_books
+from xlae.books.model import position
+from xlae.cli import main
+from xlae.errors import XlaeError
 from xlae.template import layout
 
 
@@ -46,9 +52,7 @@ def test_parameters_and_ledger_are_read_raw(tmp_path: Path) -> None:
         ["12/02/2026", "F2", "Client B", "Conseil", "bnc", "abc", "Espèces", "montant en texte"],
         [None] * 9, [None] * 9,  # trailing empty rows: dropped
     ])
-    with reader.open_archive(path) as archive:
-        package = reader.package_of(archive)
-    ledgers = reader.read_ledgers(path, package)
+    ledgers = read_books(path).inputs()
     assert ledgers.parametres["activite"] == "bnc"
     assert ledgers.parametres["nature"] is None
     assert ledgers.parametres["date_creation"] == dt.date(2025, 7, 1)
@@ -104,13 +108,81 @@ def test_missing_defined_name_is_named(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     del book.defined_names["periodicite"]
     book.save(path)
-    with reader.open_archive(path) as archive:
-        package = reader.package_of(archive)
-    with pytest.raises(reader.UnreadableWorkbook, match="nom défini « periodicite » absent"):
-        reader.read_ledgers(path, package)
+    with pytest.raises(XlaeError, match="le nom défini « periodicite » \\(cellule de paramètre\\) est absent"):
+        read_books(path).parametres
 
 
 def test_position() -> None:
-    assert reader.position("A1") == (0, 0)
-    assert reader.position("B2") == (1, 1)
-    assert reader.position("AA10") == (9, 26)  # AA = 26 × 1 + 1 = 27th column
+    assert position("A1") == (0, 0)
+    assert position("B2") == (1, 1)
+    assert position("AA10") == (9, 26)  # AA = 26 × 1 + 1 = 27th column
+
+
+# --- The same answer everywhere (issue 11, issue 14 item 6) ----------------------------------------
+
+
+SENTINEL = 12345.678  # a number no test row holds, replaced in the sheet XML by the hostile value
+
+
+def _patched(path: Path, raw: bytes) -> Path:
+    """``path`` with the cell holding ``SENTINEL`` set to ``raw`` in the sheet XML (NaN, 3000000, 1e30…)."""
+    patched = path.with_name("hostile.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(f"<v>{SENTINEL}</v>".encode(), b"<v>" + raw + b"</v>")
+            out.writestr(info, data)
+    return patched
+
+
+def _three_answers(tmp_path: Path, path: Path, capsys, periode: str = "2026-03") -> tuple[str, str, str]:
+    """(verifier's output, recalculer's report line, declaration's error) for the same workbook."""
+    main(["verifier", str(path)])
+    verifier = capsys.readouterr().out
+    out = tmp_path / "sortie"
+    main(["recalculer", str(path), "--sortie", str(out)])
+    capsys.readouterr()
+    report = (out / "rapport.csv").read_text(encoding="utf-8-sig").splitlines()[1]
+    main(["declaration", str(path), "--periode", periode])
+    declaration = capsys.readouterr().err
+    return verifier, report, declaration
+
+
+def test_invalid_activite_is_refused_with_the_same_words_by_every_command(tmp_path: Path, capsys) -> None:
+    path = make_book(tmp_path / "livre.xlsx", params={"activite": "pizza"},
+                     recettes=[receipt(D("2026-03-05"), "F1", 1000)])
+    verifier, report, declaration = _three_answers(tmp_path, path, capsys)
+    message = "activite : valeur « pizza » refusée"
+    # Before: recalculer wrote the copy and reported nothing about B2 beyond the Synthèse's own cells.
+    assert f"Paramètres, ligne 2, colonne B : {message}" in verifier
+    assert f"Paramètres!B2 : {message}" in report
+    assert f"Paramètres!B2 : {message}" in declaration
+
+
+@pytest.mark.parametrize("column, raw, verifier_says", [
+    ("date", b"NaN", "date « nan » invalide : hors du calendrier"),
+    ("date", b"3000000", "date « 3000000 » invalide : hors du calendrier d'Excel"),
+    ("montant", b"1e30", "trop grand"),
+    ("montant", b"NaN", "montant non numérique"),
+    ("montant", b"INF", "montant non numérique"),
+])
+def test_unusable_number_is_an_invalid_line_for_every_command(tmp_path: Path, capsys, column: str, raw: bytes,
+                                                               verifier_says: str) -> None:
+    rows = [receipt(D("2026-03-02"), "F1", 1000), receipt(D("2026-03-05"), "F2", 500)]
+    rows[1][column] = SENTINEL
+    path = _patched(make_book(tmp_path / "livre.xlsx", recettes=rows), raw)
+    letter = "A" if column == "date" else "F"
+    verifier, report, declaration = _three_answers(tmp_path, path, capsys)
+    # Before: a NaN or out-of-range date was dropped (« Lignes invalides 0 »), 1e30 a traceback.
+    assert f"Recettes, ligne 3, colonne {letter}" in verifier and verifier_says in verifier, verifier
+    assert f"Recettes!{letter}3 : " in report and verifier_says in report, report
+    assert "ligne 3 : " in declaration and verifier_says in declaration, declaration
+    assert "Traceback" not in declaration
+
+
+def test_formula_in_a_ledger_cell_is_read_as_a_formula(tmp_path: Path) -> None:
+    path = make_book(tmp_path / "livre.xlsx", recettes=[receipt(D("2026-03-05"), "F1", "=100*2")])
+    books = read_books(path)
+    assert books.rows(layout.SHEET_RECETTES)[0].get("montant") == "=100*2"   # strict reading: refused
+    assert books.frame(layout.SHEET_RECETTES).loc[0, "montant"] is None       # no cached value: not counted

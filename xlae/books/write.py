@@ -1,0 +1,390 @@
+"""The commands that change a workbook (``importer --appliquer``, ``cloturer``): only the sheets they change.
+
+Why: loading and saving a whole workbook with openpyxl takes seconds at 10 000
+rows, rewrites every part (a closing grew a file from 388 KB to 1.09 MB) and
+drops what openpyxl does not know. Here new rows are spliced into the sheet's
+XML and every other part of the zip is copied byte for byte (``xlsx.copy_with_changes``);
+the previous version is copied aside first, the new one written to a temporary
+file, fsynced and renamed (``atomic``), one writer at a time (``lock``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import stat
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterator
+from xml.sax.saxutils import escape
+
+from ..atomic import atomic_path, copy_file
+from ..batch import xlsx
+from ..errors import XlaeError, os_reason
+from ..files import writable_target
+from ..lock import workbook_lock
+from ..template import layout
+from .archive import DAMAGED_ADVICE
+from .model import SHEETS, Books, column_index
+
+RECALC_NOTE = ("Les valeurs calculées des formules ne sont pas conservées : ouvrez le classeur dans Excel "
+               "ou lancez « xlae recalculer ».")
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+# Excel's built-in formats for a new style when a column has none: short date, amount with two decimals.
+BUILTIN_FORMATS = {"date": 14, "amount": 4}
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br\s*=\s*[\"'](\d+)[\"'][^>]*?(/?)>")
+_ROW_END = re.compile(rb"</(?:\w+:)?row>")
+_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br\s*=\s*[\"']([A-Z]+)\d+[\"'][^>]*?(?:/>|>.*?</(?:\w+:)?c>)", re.S)
+_STYLE = re.compile(rb"\bs\s*=\s*[\"'](\d+)[\"']")
+_COL = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\s*/>")
+_DIMENSION = re.compile(rb"(<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"'])([^\"']*)([\"'])")
+_CELL_XFS = re.compile(rb"<((?:\w+:)?)cellXfs\b([^>]*?)count\s*=\s*[\"'](\d+)[\"']([^>]*)>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass
+class Edits:
+    """New rows for some sheets of one workbook, written in one save."""
+
+    books: Books
+    rows: dict[str, dict[int, list[Any]]] = field(default_factory=dict)   # sheet -> row -> values by column
+    kinds: dict[str, dict[str, str]] = field(default_factory=dict)        # sheet -> letter -> date|amount
+    hidden: set[str] = field(default_factory=set)                          # sheets to hide and protect
+
+    def put(self, sheet: str, row: int, values: list[Any], kinds: dict[str, str] | None = None) -> None:
+        """``values`` in the sheet's column order (layout), from column A."""
+        self.rows.setdefault(sheet, {})[row] = values
+        if kinds:
+            self.kinds.setdefault(sheet, {}).update(kinds)
+
+
+@contextmanager
+def writing(path: str | os.PathLike[str], command: str) -> Iterator[Path]:
+    """The real file behind ``path``, locked for ``command`` from before reading until after saving.
+
+    Why: a second writer reading the workbook before the first one saved would
+    write its version over the first one's rows. A symbolic link is followed (its
+    target is the file updated); a read-only or hard-linked file is refused.
+    """
+    if not os.path.lexists(path):
+        yield Path(path)  # open_books says it does not exist
+        return
+    real = writable_target(path)
+    with workbook_lock(real, command):
+        yield real
+
+
+def refuse_if_open_in_excel(path: Path) -> None:
+    """Excel (« ~$nom ») and LibreOffice (« .~lock.nom# ») leave a lock file beside an open workbook."""
+    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
+        if lock.exists():
+            raise XlaeError(f"classeur : {path.name} semble ouvert dans un tableur (fichier {lock.name}) ; "
+                            "fermez-le puis relancez la commande.", "classeur")
+
+
+def backup_name(path: Path, now: dt.datetime | None = None) -> Path:
+    """« FICHIER.sauvegarde-AAAAMMJJ-HHMMSS.xlsx », never an existing file."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.stem}.sauvegarde-{stamp}{path.suffix}")
+    counter = 2
+    while os.path.lexists(candidate):
+        candidate = path.with_name(f"{path.stem}.sauvegarde-{stamp}-{counter}{path.suffix}")
+        counter += 1
+    return candidate
+
+
+def save(edits: Edits) -> Path:
+    """Copy the previous version aside, then write the changed parts to a temporary file and rename.
+
+    Both the backup and the new version go through a temporary file, fsync and a
+    rename: a crash or a full disk never leaves a truncated file under either name.
+    Returns the backup's path.
+    """
+    path = edits.books.path
+    refuse_if_open_in_excel(path)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    backup = None
+    try:
+        while backup is None:
+            candidate = backup_name(path)
+            try:
+                copy_file(path, candidate)
+                backup = candidate
+            except FileExistsError:  # taken meanwhile: the next name
+                continue
+    except OSError as error:
+        raise XlaeError(f"classeur : impossible d'écrire la sauvegarde dans le dossier de {path.name} "
+                        f"({os_reason(error)}) ; le classeur n'a pas été modifié.", "classeur") from None
+    try:
+        with zipfile.ZipFile(backup) as archive:  # the backup holds the very bytes that were read
+            changes = changed_parts(archive, edits)
+            with atomic_path(path, mode=mode, suffix=path.suffix) as temporary, open(temporary, "wb") as stream:
+                xlsx.copy_with_changes(archive, stream, changes)
+    except OSError as error:
+        raise XlaeError(f"classeur : écriture de {path.name} impossible ({os_reason(error)}) ; le fichier "
+                        f"d'origine est intact, sauvegarde : {backup.name}.", "classeur") from None
+    except (zipfile.BadZipFile, ValueError, KeyError):
+        raise XlaeError(f"classeur : {path.name} n'est pas un classeur Excel lisible (archive ou contenu XML "
+                        f"endommagé) : {DAMAGED_ADVICE} ; rien n'a été modifié.", "classeur") from None
+    return backup
+
+
+def changed_parts(archive: zipfile.ZipFile, edits: Edits) -> dict[str, bytes | None]:
+    """New bytes of each zip member that changes: the edited sheets, and for a new sheet its entries."""
+    package = xlsx.read_package(archive)
+    changes: dict[str, bytes | None] = {}
+    styles = _Styles(archive)
+    for sheet, rows in edits.rows.items():
+        columns = SHEETS[sheet]
+        part = package.sheets.get(sheet)
+        if part is None:
+            part = _new_sheet(archive, changes, sheet, hidden=sheet in edits.hidden)
+            xml = _empty_sheet([c.title for c in columns], sheet in edits.hidden)
+        else:
+            xml = archive.read(part)
+            if sheet in edits.hidden:
+                xml = _protected(xml)
+        letters = [c.letter for c in columns]
+        changes[part] = _with_rows(xml, rows, letters, edits.kinds.get(sheet, {}), styles)
+    for sheet in edits.hidden:
+        workbook = xlsx.workbook_path(archive)
+        changes[workbook] = _hidden_in_workbook(changes.get(workbook) or archive.read(workbook), sheet)
+    if styles.changed:
+        changes[styles.part] = styles.xml
+    return changes
+
+
+# --- sheet XML ---------------------------------------------------------------------------------
+
+
+def _with_rows(xml: bytes, rows: dict[int, list[Any]], letters: list[str], kinds: dict[str, str],
+               styles: "_Styles") -> bytes:
+    """The worksheet with ``rows`` written (cells of these columns replaced, others kept)."""
+    prefix = _prefix(xml)
+    column_styles = _column_styles(xml)
+    existing = {int(m.group(1)): m for m in _ROW.finditer(xml)}
+    pieces: list[bytes] = []
+    position = 0
+    inserts: dict[int, bytes] = {}
+    for number in sorted(rows):
+        above = _row_styles(xml, existing.get(number - 1))
+        own = _row_styles(xml, existing.get(number))
+        cells = []
+        for letter, value in zip(letters, rows[number]):
+            style = own.get(letter) or column_styles.get(column_index(letter)) or above.get(letter)
+            kind = kinds.get(letter)
+            if style is None and kind and value is not None:
+                style = styles.builtin(kind)
+            cells.append(_cell(prefix, f"{letter}{number}", value, style))
+        match = existing.get(number)
+        if match is None:
+            inserts[number] = (b"<" + prefix + b"row r=\"" + str(number).encode() + b"\">" + b"".join(cells)
+                               + b"</" + prefix + b"row>")
+            continue
+        start, body_start = match.start(), match.end()
+        if match.group(2) == b"/":   # <row r="7"/>: no cells yet
+            end, body = body_start, b""
+            head = xml[start:body_start - 2].rstrip() + b">"
+        else:
+            close = _ROW_END.search(xml, body_start)
+            end, body = close.end(), xml[body_start:close.start()]
+            head = xml[start:body_start]
+        kept = [(column_index(m.group(1).decode()), m.group(0)) for m in _CELL.finditer(body)
+                if m.group(1).decode() not in letters]
+        merged = sorted(kept + [(column_index(letter), cell) for letter, cell in zip(letters, cells)])
+        pieces += [xml[position:start], head, b"".join(c for _, c in merged), b"</" + prefix + b"row>"]
+        position = end
+    xml = b"".join(pieces) + xml[position:]
+    if inserts:
+        xml = _insert_rows(xml, inserts)
+    return _dimension(xml, max(rows), letters)
+
+
+def _insert_rows(xml: bytes, inserts: dict[int, bytes]) -> bytes:
+    """Put new ``<row>`` elements in row order among the existing ones (before </sheetData>)."""
+    later = [(int(m.group(1)), m.start()) for m in _ROW.finditer(xml)]
+    end = _SHEET_DATA_END.search(xml)
+    if end is None:
+        raise ValueError("feuille sans sheetData")
+    pieces, position = [], 0
+    pending = sorted(inserts.items())
+    for number, start in later:
+        while pending and pending[0][0] < number:
+            pieces += [xml[position:start], pending.pop(0)[1]]
+            position = start
+    tail = b"".join(row for _, row in pending)
+    if end.group(0).endswith(b"/>"):  # <sheetData/>
+        name = end.group(0)[1:].split(b"/")[0].strip()
+        replacement = b"<" + name + b">" + tail + b"</" + name + b">"
+        return b"".join(pieces) + xml[position:end.start()] + replacement + xml[end.end():]
+    return b"".join(pieces) + xml[position:end.start()] + tail + xml[end.start():]
+
+
+def _row_styles(xml: bytes, match: re.Match[bytes] | None) -> dict[str, bytes]:
+    if match is None or match.group(2) == b"/":
+        return {}
+    close = _ROW_END.search(xml, match.end())
+    found = {}
+    for cell in _CELL.finditer(xml, match.end(), close.start()):
+        head = cell.group(0)[:cell.group(0).index(b">")]
+        style = _STYLE.search(head)
+        if style and style.group(1) != b"0":
+            found[cell.group(1).decode()] = style.group(1)
+    return found
+
+
+def _column_styles(xml: bytes) -> dict[int, bytes]:
+    styles: dict[int, bytes] = {}
+    for raw in _COL.findall(xml):
+        attrs = xlsx.attributes(raw)
+        if attrs.get("style", "0") == "0":
+            continue
+        for index in range(int(attrs.get("min", 0)), int(attrs.get("max", 0)) + 1):
+            if index <= 16384:
+                styles[index] = attrs["style"].encode()
+    return styles
+
+
+def _prefix(xml: bytes) -> bytes:
+    match = re.search(rb"<(\w+:)?worksheet\b", xml[:4096])
+    return (match.group(1) or b"") if match else b""
+
+
+def _cell(prefix: bytes, ref: str, value: Any, style: bytes | None) -> bytes:
+    head = b"<" + prefix + b'c r="' + ref.encode() + b'"' + (b' s="' + style + b'"' if style else b"")
+    if value is None or value == "":
+        return head + b"/>"
+    if isinstance(value, bool):
+        return head + b' t="b"><' + prefix + b"v>" + (b"1" if value else b"0") + b"</" + prefix + b"v></" + prefix + b"c>"
+    if isinstance(value, (dt.date, int, float, Decimal)):
+        kind, text = xlsx.cached_value(value)
+        if kind is not None or (isinstance(value, float) and not math.isfinite(value)):
+            raise ValueError(f"valeur {value!r} impossible à écrire en {ref}")
+        return head + b"><" + prefix + b"v>" + text.encode() + b"</" + prefix + b"v></" + prefix + b"c>"
+    text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", str(value))
+    return (head + b' t="inlineStr"><' + prefix + b'is><' + prefix + b't xml:space="preserve">'
+            + escape(text).encode("utf-8") + b"</" + prefix + b"t></" + prefix + b"is></" + prefix + b"c>")
+
+
+def _dimension(xml: bytes, last_row: int, letters: list[str]) -> bytes:
+    match = _DIMENSION.search(xml)
+    if match is None:
+        return xml
+    ref = match.group(2).decode()
+    parts = re.fullmatch(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?", ref)
+    if parts is None:
+        return xml
+    first_col, first_row = parts.group(1), int(parts.group(2))
+    last_col = parts.group(3) or first_col
+    end_row = max(int(parts.group(4) or first_row), last_row)
+    widest = max(letters, key=column_index)
+    if column_index(widest) > column_index(last_col):
+        last_col = widest
+    new = f"{first_col}{first_row}:{last_col}{end_row}".encode()
+    return xml[:match.start(2)] + new + xml[match.end(2):]
+
+
+def _empty_sheet(titles: list[str], protected: bool) -> bytes:
+    header = b"".join(_cell(b"", f"{chr(65 + i)}{layout.HEADER_ROW}", t, None) for i, t in enumerate(titles))
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<worksheet xmlns="' + xlsx.MAIN_NS.encode() + b'"><dimension ref="A1"/>'
+            b'<cols><col min="7" max="7" width="68" customWidth="1"/></cols>'
+            b'<sheetData><row r="1">' + header + b"</row></sheetData>"
+            + (b'<sheetProtection sheet="1"/>' if protected else b"") + b"</worksheet>")
+
+
+def _protected(xml: bytes) -> bytes:
+    """Sheet protection on (``<sheetProtection sheet="1"/>`` right after sheetData)."""
+    if re.search(rb"<(?:\w+:)?sheetProtection\b", xml):
+        return re.sub(rb"(<(?:\w+:)?sheetProtection\b)", rb'\1 sheet="1"', re.sub(
+            rb"(<(?:\w+:)?sheetProtection\b[^>]*?)\s+sheet\s*=\s*[\"'][^\"']*[\"']", rb"\1", xml, count=1), count=1)
+    end = _SHEET_DATA_END.search(xml)
+    prefix = _prefix(xml)
+    return xml[:end.end()] + b"<" + prefix + b'sheetProtection sheet="1"/>' + xml[end.end():]
+
+
+def _new_sheet(archive: zipfile.ZipFile, changes: dict[str, bytes | None], sheet: str, hidden: bool) -> str:
+    """Entries of a new worksheet in workbook.xml, its relationships and [Content_Types].xml; its part name."""
+    names = set(archive.namelist())
+    number = 1
+    while f"xl/worksheets/sheet{number}.xml" in names:
+        number += 1
+    part = f"xl/worksheets/sheet{number}.xml"
+    workbook = xlsx.workbook_path(archive)
+    rels = str(PurePosixPath(workbook).parent / "_rels" / (PurePosixPath(workbook).name + ".rels"))
+    rels_xml = archive.read(rels)
+    ids = {int(i) for i in re.findall(rb'Id\s*=\s*["\']rId(\d+)["\']', rels_xml)}
+    rel_id = f"rId{max(ids, default=0) + 1}"
+    rels_xml = rels_xml.replace(b"</Relationships>", f'<Relationship Id="{rel_id}" Type="{WORKSHEET_REL}" '
+                                f'Target="/{part}"/></Relationships>'.encode())
+    book_xml = changes.get(workbook) or archive.read(workbook)
+    sheet_ids = [int(i) for i in re.findall(rb"<(?:\w+:)?sheet\b[^>]*?\bsheetId\s*=\s*[\"'](\d+)[\"']", book_xml)]
+    rel_prefix = re.search(rb'xmlns:(\w+)\s*=\s*["\']http://schemas.openxmlformats.org/officeDocument/2006/'
+                           rb'relationships["\']', book_xml)
+    if rel_prefix is None:
+        book_xml = re.sub(rb"<((?:\w+:)?)workbook\b", rb'<\1workbook xmlns:r="http://schemas.openxmlformats.org/'
+                          rb'officeDocument/2006/relationships"', book_xml, count=1)
+        r = b"r"
+    else:
+        r = rel_prefix.group(1)
+    close = re.search(rb"</((?:\w+:)?)sheets>", book_xml)
+    element = (b"<" + close.group(1) + b'sheet name="' + escape(sheet, {'"': "&quot;"}).encode("utf-8")
+               + b'" sheetId="' + str(max(sheet_ids, default=0) + 1).encode() + b'"'
+               + (b' state="hidden"' if hidden else b"") + b" " + r + b':id="' + rel_id.encode() + b'"/>')
+    changes[workbook] = book_xml[:close.start()] + element + book_xml[close.start():]
+    changes[rels] = rels_xml
+    types = archive.read("[Content_Types].xml")
+    changes["[Content_Types].xml"] = types.replace(
+        b"</Types>", f'<Override PartName="/{part}" ContentType="{WORKSHEET_TYPE}"/></Types>'.encode())
+    return part
+
+
+def _hidden_in_workbook(book_xml: bytes, sheet: str) -> bytes:
+    """The sheet's ``<sheet>`` element with ``state="hidden"``."""
+    name = escape(sheet, {'"': "&quot;"}).encode("utf-8")
+    pattern = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname\s*=\s*[\"']" + re.escape(name) + rb"[\"'][^>]*?/?>")
+    match = pattern.search(book_xml)
+    if match is None:
+        return book_xml
+    element = re.sub(rb"\s+state\s*=\s*[\"'][^\"']*[\"']", b"", match.group(0))
+    element = re.sub(rb"\s*(/?>)$", rb' state="hidden"\1', element)
+    return book_xml[:match.start()] + element + book_xml[match.end():]
+
+
+class _Styles:
+    """styles.xml, touched only when a new cell needs a built-in date or amount format."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.part = next((n for n in archive.namelist() if n.lower().endswith("styles.xml")), "xl/styles.xml")
+        self._archive = archive
+        self.xml: bytes | None = None
+        self.changed = False
+        self._added: dict[str, bytes] = {}
+
+    def builtin(self, kind: str) -> bytes | None:
+        if kind in self._added:
+            return self._added[kind]
+        if self.xml is None:
+            try:
+                self.xml = self._archive.read(self.part)
+            except KeyError:
+                return None
+        match = _CELL_XFS.search(self.xml)
+        if match is None:
+            return None
+        count = int(match.group(3))
+        xf = (b"<" + match.group(1) + b'xf numFmtId="' + str(BUILTIN_FORMATS[kind]).encode()
+              + b'" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>')
+        body_end = match.end(5)
+        self.xml = (self.xml[:match.start(3)] + str(count + 1).encode() + self.xml[match.end(3):body_end]
+                    + xf + self.xml[body_end:])
+        self.changed = True
+        self._added[kind] = str(count).encode()
+        return self._added[kind]
