@@ -186,3 +186,79 @@ def test_formula_in_a_ledger_cell_is_read_as_a_formula(tmp_path: Path) -> None:
     books = read_books(path)
     assert books.rows(layout.SHEET_RECETTES)[0].get("montant") == "=100*2"   # strict reading: refused
     assert books.frame(layout.SHEET_RECETTES).loc[0, "montant"] is None       # no cached value: not counted
+
+
+# --- The commands that write touch only the sheets they change (issue 15) ------------------------
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _closable(tmp_path: Path) -> Path:
+    return make_book(tmp_path / "livre.xlsx", rows=50, recettes=[
+        receipt(D("2026-03-02"), "F2026-001", 1200), receipt(D("2026-03-20"), "F2026-002", 800.5),
+        receipt(D("2026-04-02"), "F2026-003", 300)])
+
+
+def test_closing_changes_only_the_closing_sheet_and_its_entries(tmp_path: Path, capsys) -> None:
+    path = _closable(tmp_path)
+    before, size = _members(path), path.stat().st_size
+    assert main(["cloturer", str(path), "--periode", "2026-03"]) == 0
+    after = _members(path)
+    changed = {name for name in after if before.get(name) != after[name]}
+    # A new hidden sheet: its part, workbook.xml (the <sheet> entry), its relationship and content type.
+    assert changed == {"xl/worksheets/sheet6.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                       "[Content_Types].xml"}, changed
+    # Before: openpyxl rewrote every part (388 KB → 1.09 MB at 10 000 rows); now the file grows by the new
+    # sheet only: 3 rows of fingerprints, under 3 KB compressed.
+    assert path.stat().st_size - size < 3_000, path.stat().st_size - size
+    assert main(["cloturer", str(path), "--periode", "2026-04"]) == 0  # the sheet exists: only it changes
+    again = _members(path)
+    assert {name for name in again if after.get(name) != again[name]} == {"xl/worksheets/sheet6.xml"}
+    capsys.readouterr()
+    assert main(["verifier", str(path)]) == 0
+
+
+def test_import_changes_only_the_receipts_sheet_and_libreoffice_reads_it(tmp_path: Path, capsys) -> None:
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    path = _closable(tmp_path)
+    releve = tmp_path / "releve.csv"
+    releve.write_text("Date;Libellé;Débit;Crédit\n10/05/2026;VIR SEPA CLIENT X FACTURE F2026-004;;1 234,56\n"
+                      "12/05/2026;VIR =WEBSERVICE(\"x\") & <b>;;99,9\n", encoding="utf-8")
+    before = _members(path)
+    assert main(["importer", str(releve), "--classeur", str(path), "--appliquer"]) == 0
+    after = _members(path)
+    assert {name for name in after if before.get(name) != after[name]} == {"xl/worksheets/sheet2.xml"}
+    # The rows as a spreadsheet reads them: openpyxl, and LibreOffice converting the file.
+    ws = openpyxl.load_workbook(path)[layout.SHEET_RECETTES]
+    assert [ws[f"{c}5"].value for c in "AF"] == [dt.datetime(2026, 5, 10), 1234.56]
+    assert ws["A5"].number_format.upper() == "DD/MM/YYYY" and ws["F6"].value == 99.9  # the template's formats
+    assert ws["H6"].value.startswith("Relevé : VIR =WEBSERVICE") and ws["F6"].data_type == "n"
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (soffice) introuvable"
+    out = tmp_path / "lo"
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(path)], check=True, capture_output=True,
+                   timeout=180)
+    converted = openpyxl.load_workbook(out / path.name)[layout.SHEET_RECETTES]
+    assert [converted[f"{c}5"].value for c in "ABF"] == [dt.datetime(2026, 5, 10), "F2026-004", 1234.56]
+    assert converted["F6"].value == 99.9
+
+
+@pytest.mark.parametrize("value, problem", [
+    (dt.datetime(1899, 12, 30), "date du 30/12/1899 avant le 01/01/1900"),  # a NaN in a date-styled cell (calamine)
+    (dt.time(0, 0), "date"),                                                # 0 or -5 in a date-styled cell
+    (3_000_000.0, "hors du calendrier d'Excel"),
+    (float("nan"), "hors du calendrier d'Excel"),
+])
+def test_a_date_no_year_counts_is_invalid(value, problem) -> None:
+    from xlae.books.cells import cell_date, lenient_date
+
+    date, found = cell_date(value)
+    assert date is None and problem in found
+    assert lenient_date(value) is None  # nor sorted into any period

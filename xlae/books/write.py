@@ -149,13 +149,15 @@ def changed_parts(archive: zipfile.ZipFile, edits: Edits) -> dict[str, bytes | N
             xml = _empty_sheet([c.title for c in columns], sheet in edits.hidden)
         else:
             xml = archive.read(part)
-            if sheet in edits.hidden:
+            if sheet in edits.hidden and not re.search(rb"<(?:\w+:)?sheetProtection\b[^>]*\bsheet\s*=\s*[\"'](?:1|true)[\"']", xml):
                 xml = _protected(xml)
         letters = [c.letter for c in columns]
         changes[part] = _with_rows(xml, rows, letters, edits.kinds.get(sheet, {}), styles)
+    workbook = xlsx.workbook_path(archive)
     for sheet in edits.hidden:
-        workbook = xlsx.workbook_path(archive)
-        changes[workbook] = _hidden_in_workbook(changes.get(workbook) or archive.read(workbook), sheet)
+        hidden = _hidden_in_workbook(changes.get(workbook) or archive.read(workbook), sheet)
+        if hidden != archive.read(workbook):
+            changes[workbook] = hidden
     if styles.changed:
         changes[styles.part] = styles.xml
     return changes
@@ -351,7 +353,7 @@ def _hidden_in_workbook(book_xml: bytes, sheet: str) -> bytes:
     name = escape(sheet, {'"': "&quot;"}).encode("utf-8")
     pattern = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname\s*=\s*[\"']" + re.escape(name) + rb"[\"'][^>]*?/?>")
     match = pattern.search(book_xml)
-    if match is None:
+    if match is None or re.search(rb"\bstate\s*=\s*[\"']hidden[\"']", match.group(0)):
         return book_xml
     element = re.sub(rb"\s+state\s*=\s*[\"'][^\"']*[\"']", b"", match.group(0))
     element = re.sub(rb"\s*(/?>)$", rb' state="hidden"\1', element)
