@@ -233,7 +233,10 @@ def test_import_changes_only_the_receipts_sheet_and_libreoffice_reads_it(tmp_pat
     before = _members(path)
     assert main(["importer", str(releve), "--classeur", str(path), "--appliquer"]) == 0
     after = _members(path)
-    assert {name for name in after if before.get(name) != after[name]} == {"xl/worksheets/sheet2.xml"}
+    # The receipts, and workbook.xml asking the spreadsheet to recompute the Synthèse at opening.
+    assert {name for name in after if before.get(name) != after[name]} == {"xl/worksheets/sheet2.xml",
+                                                                           "xl/workbook.xml"}
+    assert b'fullCalcOnLoad="1"' in after["xl/workbook.xml"]
     # The rows as a spreadsheet reads them: openpyxl, and LibreOffice converting the file.
     ws = openpyxl.load_workbook(path)[layout.SHEET_RECETTES]
     assert [ws[f"{c}5"].value for c in "AF"] == [dt.datetime(2026, 5, 10), 1234.56]

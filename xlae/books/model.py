@@ -91,16 +91,16 @@ class LedgerRow:
     sheet: str
     row: int
     values: dict[str, Any]
+    empty: bool = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "empty", all(blank(v) for v in self.values.values()))
 
     def get(self, key: str) -> Any:
         return self.values.get(key)
 
     def place(self, key: str) -> Place:
         return Place(self.sheet, self.row, layout.column(SHEETS[self.sheet], key).letter)
-
-    @property
-    def empty(self) -> bool:
-        return all(blank(v) for v in self.values.values())
 
 
 @dataclass
@@ -167,18 +167,18 @@ class Books:
         if not self.has(sheet):
             return []
         columns = SHEETS[sheet]
-        indexes = [(c.key, column_index(c.letter) - 1) for c in columns]
+        keys = [c.key for c in columns]
+        indexes = [column_index(c.letter) - 1 for c in columns]
+        width = max(indexes) + 1
         formulas = self.formulas.get(sheet, {})
         found: list[LedgerRow] = []
         last = 0
         grid = self.grids.get(sheet, [])
         for number in range(layout.FIRST_DATA_ROW, len(grid) + 1):
             cells = grid[number - 1]
-            width = len(cells)
-            values = {}
-            for key, index in indexes:
-                value = cells[index] if index < width else None
-                values[key] = None if value == "" else value
+            if len(cells) < width:
+                cells = list(cells) + [None] * (width - len(cells))
+            values = {key: (None if cells[i] == "" else cells[i]) for key, i in zip(keys, indexes)}
             if formulas:
                 for col in columns:
                     text = formulas.get(f"{col.letter}{number}")

@@ -32,8 +32,8 @@ from ..template import layout
 from .archive import DAMAGED_ADVICE
 from .model import SHEETS, Books, column_index
 
-RECALC_NOTE = ("Les valeurs calculées des formules ne sont pas conservées : ouvrez le classeur dans Excel "
-               "ou lancez « xlae recalculer ».")
+RECALC_NOTE = ("Les chiffres de la Synthèse seront recalculés à l'ouverture du classeur dans Excel ou "
+               "LibreOffice ; pour une copie calculée sans tableur : « xlae recalculer ».")
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 # Excel's built-in formats for a new style when a column has none: short date, amount with two decimals.
@@ -57,6 +57,7 @@ class Edits:
     rows: dict[str, dict[int, list[Any]]] = field(default_factory=dict)   # sheet -> row -> values by column
     kinds: dict[str, dict[str, str]] = field(default_factory=dict)        # sheet -> letter -> date|amount
     hidden: set[str] = field(default_factory=set)                          # sheets to hide and protect
+    recalc_on_open: bool = False   # the ledgers changed: the Synthèse's cached values are stale
 
     def put(self, sheet: str, row: int, values: list[Any], kinds: dict[str, str] | None = None) -> None:
         """``values`` in the sheet's column order (layout), from column A."""
@@ -158,6 +159,8 @@ def changed_parts(archive: zipfile.ZipFile, edits: Edits) -> dict[str, bytes | N
         hidden = _hidden_in_workbook(changes.get(workbook) or archive.read(workbook), sheet)
         if hidden != archive.read(workbook):
             changes[workbook] = hidden
+    if edits.recalc_on_open:
+        changes[workbook] = _full_calc_on_load(changes.get(workbook) or archive.read(workbook))
     if styles.changed:
         changes[styles.part] = styles.xml
     return changes
@@ -168,16 +171,52 @@ def changed_parts(archive: zipfile.ZipFile, edits: Edits) -> dict[str, bytes | N
 
 def _with_rows(xml: bytes, rows: dict[int, list[Any]], letters: list[str], kinds: dict[str, str],
                styles: "_Styles") -> bytes:
-    """The worksheet with ``rows`` written (cells of these columns replaced, others kept)."""
+    """The worksheet with ``rows`` written (cells of these columns replaced, others kept).
+
+    Only the tail of ``<sheetData>``, from the row above the first written one, is
+    parsed (found from the end): appending to a 100 000-row sheet costs its copy.
+    """
     prefix = _prefix(xml)
-    column_styles = _column_styles(xml)
-    existing = {int(m.group(1)): m for m in _ROW.finditer(xml)}
+    data = xml.find(b"<" + prefix + b"sheetData")
+    if data < 0:
+        raise ValueError("feuille sans sheetData")
+    empty = re.compile(rb"<" + re.escape(prefix) + rb"sheetData\s*/>").match(xml, data)
+    if empty:  # <sheetData/>: no rows yet
+        xml = xml[:data] + b"<" + prefix + b"sheetData></" + prefix + b"sheetData>" + xml[empty.end():]
+    close = xml.rfind(b"</" + prefix + b"sheetData>")
+    column_styles = _column_styles(xml[:data])
+    start = _tail_start(xml, prefix, min(rows) - 1, data, close)
+    segment = _segment_with_rows(xml[start:close], prefix, rows, letters, kinds, styles, column_styles)
+    return _dimension(xml[:start] + segment + xml[close:], max(rows), letters)
+
+
+def _tail_start(xml: bytes, prefix: bytes, lowest: int, data: int, close: int) -> int:
+    """Where the rows numbered ``lowest`` or more begin (rows are in order), scanning back from the end."""
+    needle = b"<" + prefix + b"row"
+    position = start = close
+    while True:
+        found = xml.rfind(needle, data, position)
+        if found < 0:
+            return start
+        match = _ROW.match(xml, found)
+        position = found
+        if match is None:
+            continue
+        if int(match.group(1)) < lowest:
+            return start
+        start = found
+
+
+def _segment_with_rows(segment: bytes, prefix: bytes, rows: dict[int, list[Any]], letters: list[str],
+                       kinds: dict[str, str], styles: "_Styles", column_styles: dict[int, bytes]) -> bytes:
+    """The rows of ``segment`` (a run of ``<row>`` elements) with ``rows`` written in it, in row order."""
+    existing = {int(m.group(1)): m for m in _ROW.finditer(segment)}
     pieces: list[bytes] = []
     position = 0
     inserts: dict[int, bytes] = {}
     for number in sorted(rows):
-        above = _row_styles(xml, existing.get(number - 1))
-        own = _row_styles(xml, existing.get(number))
+        above = _row_styles(segment, existing.get(number - 1))
+        own = _row_styles(segment, existing.get(number))
         cells = []
         for letter, value in zip(letters, rows[number]):
             style = own.get(letter) or column_styles.get(column_index(letter)) or above.get(letter)
@@ -193,40 +232,26 @@ def _with_rows(xml: bytes, rows: dict[int, list[Any]], letters: list[str], kinds
         start, body_start = match.start(), match.end()
         if match.group(2) == b"/":   # <row r="7"/>: no cells yet
             end, body = body_start, b""
-            head = xml[start:body_start - 2].rstrip() + b">"
+            head = segment[start:body_start - 2].rstrip() + b">"
         else:
-            close = _ROW_END.search(xml, body_start)
-            end, body = close.end(), xml[body_start:close.start()]
-            head = xml[start:body_start]
+            close = _ROW_END.search(segment, body_start)
+            end, body = close.end(), segment[body_start:close.start()]
+            head = segment[start:body_start]
         kept = [(column_index(m.group(1).decode()), m.group(0)) for m in _CELL.finditer(body)
                 if m.group(1).decode() not in letters]
         merged = sorted(kept + [(column_index(letter), cell) for letter, cell in zip(letters, cells)])
-        pieces += [xml[position:start], head, b"".join(c for _, c in merged), b"</" + prefix + b"row>"]
+        pieces += [segment[position:start], head, b"".join(c for _, c in merged), b"</" + prefix + b"row>"]
         position = end
-    xml = b"".join(pieces) + xml[position:]
-    if inserts:
-        xml = _insert_rows(xml, inserts)
-    return _dimension(xml, max(rows), letters)
-
-
-def _insert_rows(xml: bytes, inserts: dict[int, bytes]) -> bytes:
-    """Put new ``<row>`` elements in row order among the existing ones (before </sheetData>)."""
-    later = [(int(m.group(1)), m.start()) for m in _ROW.finditer(xml)]
-    end = _SHEET_DATA_END.search(xml)
-    if end is None:
-        raise ValueError("feuille sans sheetData")
+    segment = b"".join(pieces) + segment[position:]
+    if not inserts:
+        return segment
     pieces, position = [], 0
     pending = sorted(inserts.items())
-    for number, start in later:
-        while pending and pending[0][0] < number:
-            pieces += [xml[position:start], pending.pop(0)[1]]
-            position = start
-    tail = b"".join(row for _, row in pending)
-    if end.group(0).endswith(b"/>"):  # <sheetData/>
-        name = end.group(0)[1:].split(b"/")[0].strip()
-        replacement = b"<" + name + b">" + tail + b"</" + name + b">"
-        return b"".join(pieces) + xml[position:end.start()] + replacement + xml[end.end():]
-    return b"".join(pieces) + xml[position:end.start()] + tail + xml[end.start():]
+    for match in _ROW.finditer(segment):  # new rows in row order among the existing ones
+        while pending and pending[0][0] < int(match.group(1)):
+            pieces += [segment[position:match.start()], pending.pop(0)[1]]
+            position = match.start()
+    return b"".join(pieces) + segment[position:] + b"".join(row for _, row in pending)
 
 
 def _row_styles(xml: bytes, match: re.Match[bytes] | None) -> dict[str, bytes]:
@@ -346,6 +371,17 @@ def _new_sheet(archive: zipfile.ZipFile, changes: dict[str, bytes | None], sheet
     changes["[Content_Types].xml"] = types.replace(
         b"</Types>", f'<Override PartName="/{part}" ContentType="{WORKSHEET_TYPE}"/></Types>'.encode())
     return part
+
+
+def _full_calc_on_load(book_xml: bytes) -> bytes:
+    """``<calcPr fullCalcOnLoad="1">``: Excel and LibreOffice recompute every formula when opening."""
+    match = re.search(rb"<((?:\w+:)?)calcPr\b([^>]*?)(/?)>", book_xml)
+    if match is None:
+        close = re.search(rb"</((?:\w+:)?)workbook>", book_xml)
+        return book_xml[:close.start()] + b"<" + close.group(1) + b'calcPr fullCalcOnLoad="1"/>' + book_xml[close.start():]
+    attrs = re.sub(rb"\s+fullCalcOnLoad\s*=\s*(\"[^\"]*\"|'[^']*')", b"", match.group(2))
+    element = b"<" + match.group(1) + b"calcPr" + attrs + b' fullCalcOnLoad="1"' + match.group(3) + b">"
+    return book_xml[:match.start()] + element + book_xml[match.end():]
 
 
 def _hidden_in_workbook(book_xml: bytes, sheet: str) -> bytes:

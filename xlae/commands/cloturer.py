@@ -15,7 +15,7 @@ from ..ledger import closing
 from ..ledger.checks import check_book
 from ..ledger.periods import parse_period
 from ..books.calamine import open_books
-from ..books.write import RECALC_NOTE, refuse_if_open_in_excel, save, writing
+from ..books.write import refuse_if_open_in_excel, save, writing
 from ..template import layout
 
 
@@ -88,5 +88,4 @@ def _close(period, path, today: dt.date, now: dt.datetime) -> int:
           f"copie d'archive en lecture seule : {archive.name} (gardez-la hors de ce dossier, et notez "
           "l'empreinte).")
     print(f"Version précédente sauvegardée : {backup.name}")
-    print(RECALC_NOTE)
     return 0

@@ -229,7 +229,7 @@ def append_receipts(book: Books, proposals: list[Proposal]) -> tuple[Edits, int,
     """
     first, _ = next_rows(book, 0)
     number = first
-    edits = Edits(book)
+    edits = Edits(book, recalc_on_open=True)
     kinds = {layout.column(layout.RECETTES_COLUMNS, "date").letter: "date",
              layout.column(layout.RECETTES_COLUMNS, "montant").letter: "amount"}
     new = sorted((p for p in proposals if p.status == NOUVELLE), key=lambda p: p.values["date"])
