@@ -9,9 +9,8 @@ import openpyxl
 import pytest
 
 from xlae import cli, formules
-from xlae.batch import summary
 from xlae.books.calamine import read_books
-from xlae.template import build, layout as L, synthese as S
+from xlae.template import build, layout as L, standard, synthese as S
 from xlae.template.coverage import covered_rows
 
 PARAMS = {"activite": "bnc", "nature": "liberale", "date_creation": dt.date(2025, 7, 1), "annee": 2026,
@@ -48,7 +47,7 @@ def test_formulas_cover_exactly_the_rows_asked() -> None:
     assert covered_rows({}) == L.MAX_ROWS
     # 73 formulas read the ledgers: 67 + the 4 previous-year CA cells of a first declaration (W74:Z74)
     # + the year check (B58 count, C2 sentence).
-    assert summary.differences(cells, 50) == [] and len(summary.differences(cells)) == 73
+    assert standard.differences(cells, 50) == [] and len(standard.differences(cells)) == 73
 
 
 def test_generator_formats_and_validations_follow_the_rows() -> None:

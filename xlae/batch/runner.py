@@ -22,6 +22,7 @@ from ..template import layout
 from ..template.coverage import covered_rows
 from ..books.archive import open_archive, package_of
 from ..books.calamine import books_of
+from ..template import standard
 from . import summary, writer, xlsx
 from .report import ReportRow
 
@@ -65,14 +66,14 @@ def recalculate(job: Job) -> Outcome:
             formulas = books.summary_formulas
             books.parametres  # every named parameter cell exists, else the reason (not_template)
             rows = covered_rows(formulas)
-            changed = summary.differences(formulas, rows)
-            replaced, _ = summary.customisation(formulas, rows)
+            changed = standard.differences(formulas, rows)
+            replaced, _ = standard.customisation(formulas, rows)
             outcome.customised = changed
             engine = job.engine
             if engine == "auto":
                 engine = "formules" if changed else "python"
             if engine == "python" and changed:
-                raise XlaeError(f"synthèse personnalisée (formules modifiées : {summary.refs_text(changed)}) : le moteur "
+                raise XlaeError(f"synthèse personnalisée (formules modifiées : {standard.refs_text(changed)}) : le moteur "
                                 "rapide ne la connaît pas ; relancez avec --moteur auto ou formules.")
             outcome.engine = engine
             if engine == "python":
@@ -85,7 +86,7 @@ def recalculate(job: Job) -> Outcome:
         outcome.values = values
         outcome.target = str(target)
         outcome.row = summary.report_row(source.name, books, values, job.today)
-        notes = (summary.replaced_note(replaced), summary.rows_beyond_template(books, rows),
+        notes = (standard.replaced_note(replaced), summary.rows_beyond_template(books, rows),
                  summary.ledger_problems(books), summary.summary_problems(books, values))
         if any(notes):
             outcome.error = f"copie écrite, mais {' ; '.join(p.rstrip('.') for p in notes if p)}."

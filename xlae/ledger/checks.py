@@ -175,7 +175,7 @@ def check_summary(formulas: dict[str, str] | None, rows: int | None) -> list[Fin
     """
     if formulas is None:
         return []
-    from ..batch.summary import customisation, refs_text, replaced_note
+    from ..template.standard import customisation, refs_text, replaced_note
 
     replaced, modified = customisation(formulas, rows)
     found = []
