@@ -265,3 +265,25 @@ def test_a_date_no_year_counts_is_invalid(value, problem) -> None:
     date, found = cell_date(value)
     assert date is None and problem in found
     assert lenient_date(value) is None  # nor sorted into any period
+
+
+def test_mismatched_tag_in_a_ledger_is_refused_by_every_command(tmp_path: Path, capsys) -> None:
+    path = make_book(tmp_path / "livre.xlsx", recettes=[receipt(D("2026-03-02"), "F2026-001", 1200),
+                                                        receipt(D("2026-03-05"), "F2026-002", 800)])
+    broken = tmp_path / "casse.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"F2026-002</t>", b"F2026-002</x>", 1)
+            out.writestr(info, data)
+    releve = tmp_path / "releve.csv"
+    releve.write_text("Date;Libellé;Débit;Crédit\n10/05/2026;VIR CLIENT;;100\n", encoding="utf-8")
+    # Before: calamine read on, gluing the cells (reference « F2026-002Client SA », client empty).
+    for args in (["verifier", str(broken)], ["declaration", str(broken), "--periode", "2026-03"],
+                 ["importer", str(releve), "--classeur", str(broken)]):
+        assert main(args) == 2
+        assert "casse.xlsx n'est pas un classeur Excel lisible, feuille Recettes" in capsys.readouterr().err
+    out = tmp_path / "sortie"
+    assert main(["recalculer", str(broken), "--sortie", str(out)]) == 1
+    assert "feuille « Recettes » illisible (contenu XML endommagé)" in capsys.readouterr().err

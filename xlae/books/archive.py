@@ -29,6 +29,11 @@ DAMAGED_ADVICE = ("ouvrez-le dans Excel ou LibreOffice et enregistrez-le de nouv
 MAX_PART_BYTES = 512 << 20
 MAX_TOTAL_BYTES = 1 << 30
 MAX_MEMBERS = 10_000
+# Sheets up to this size (about 10 000 ledger rows) are checked for well-formed XML before calamine reads
+# them: calamine reads past a mismatched tag and glues the cells around it together (« F2025-002Studio
+# Pixel »). Beyond, the check would cost more than the reading itself; the truncations and broken
+# rows calamine does notice are still refused.
+MAX_CHECKED_XML = 4 << 20
 REQUIRED_SHEETS = (layout.SHEET_PARAMETRES, layout.SHEET_RECETTES, layout.SHEET_ACHATS, layout.SHEET_SYNTHESE)
 
 
@@ -162,3 +167,17 @@ def sheet_formulas(archive: zipfile.ZipFile, package: xlsx.Package, sheet: str) 
 def summary_formulas(archive: zipfile.ZipFile, package: xlsx.Package) -> dict[str, str]:
     """Formula cells of the Synthèse sheet; French reason if its XML or the archive is damaged."""
     return sheet_formulas(archive, package, layout.SHEET_SYNTHESE)
+
+
+def check_well_formed(archive: zipfile.ZipFile, package: xlsx.Package, sheet: str) -> None:
+    """Refuse a sheet whose XML is not well formed (mismatched tag…), naming it; large sheets skipped."""
+    import xml.parsers.expat
+
+    info = archive.getinfo(package.sheets[sheet])
+    if info.file_size > MAX_CHECKED_XML:
+        return
+    try:
+        xml.parsers.expat.ParserCreate().Parse(archive.read(info), True)
+    except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, EOFError, zlib.error, ValueError):
+        raise DamagedWorkbook(f"feuille « {sheet} » illisible (contenu XML endommagé) : {DAMAGED_ADVICE}.",
+                              sheet) from None

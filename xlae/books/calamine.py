@@ -16,8 +16,8 @@ from typing import Any
 from ..batch import xlsx
 from ..errors import XlaeError
 from ..template import layout
-from .archive import (DAMAGED_ADVICE, REQUIRED_SHEETS, DamagedWorkbook, open_archive, package_of,
-                      sheet_formulas)
+from .archive import (DAMAGED_ADVICE, REQUIRED_SHEETS, DamagedWorkbook, check_well_formed, open_archive,
+                      package_of, sheet_formulas)
 from .model import LEDGERS, Books
 
 # Sheets a ledger tool needs (Achats, Synthèse and Clôtures may be missing: the checks say so).
@@ -52,6 +52,8 @@ def books_of(path: Path, archive: zipfile.ZipFile, package: xlsx.Package, ledger
                     formulas[sheet] = found
     wanted = [s for s in (layout.SHEET_PARAMETRES, *LEDGERS, layout.SHEET_CLOTURES) if s in package.sheets]
     wanted += sorted({sheet for sheet, _ in cells.values() if sheet in package.sheets} - set(wanted))
+    for sheet in wanted:
+        check_well_formed(archive, package, sheet)
     grids = _grids(path, wanted)
     return Books(path, tuple(package.sheets), cells, grids, formulas, package)
 

@@ -138,8 +138,8 @@ class Books:
         where = self.parameter_cells.get(name)
         if where is None:
             raise not_template(self.path, f"le nom défini « {name} » (cellule de paramètre) est absent")
-        row, column = position(where[1])
-        return Place(where[0], row + 1, re.match(r"[A-Z]+", where[1]).group(0))
+        match = _CELL.match(where[1])
+        return Place(where[0], int(match.group(2)), match.group(1))
 
     @property
     def parametres(self) -> dict[str, Any]:

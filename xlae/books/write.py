@@ -150,7 +150,7 @@ def changed_parts(archive: zipfile.ZipFile, edits: Edits) -> dict[str, bytes | N
             xml = _empty_sheet([c.title for c in columns], sheet in edits.hidden)
         else:
             xml = archive.read(part)
-            if sheet in edits.hidden and not re.search(rb"<(?:\w+:)?sheetProtection\b[^>]*\bsheet\s*=\s*[\"'](?:1|true)[\"']", xml):
+            if sheet in edits.hidden:
                 xml = _protected(xml)
         letters = [c.letter for c in columns]
         changes[part] = _with_rows(xml, rows, letters, edits.kinds.get(sheet, {}), styles)
@@ -327,14 +327,19 @@ def _empty_sheet(titles: list[str], protected: bool) -> bytes:
             + (b'<sheetProtection sheet="1"/>' if protected else b"") + b"</worksheet>")
 
 
+_PROTECTION = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*?(/?)>")
+_SHEET_ATTRIBUTE = re.compile(rb"\s+sheet\s*=\s*(\"[^\"]*\"|'[^']*')")
+
+
 def _protected(xml: bytes) -> bytes:
-    """Sheet protection on (``<sheetProtection sheet="1"/>`` right after sheetData)."""
-    if re.search(rb"<(?:\w+:)?sheetProtection\b", xml):
-        return re.sub(rb"(<(?:\w+:)?sheetProtection\b)", rb'\1 sheet="1"', re.sub(
-            rb"(<(?:\w+:)?sheetProtection\b[^>]*?)\s+sheet\s*=\s*[\"'][^\"']*[\"']", rb"\1", xml, count=1), count=1)
+    """Sheet protection on: ``sheet="1"`` on its ``<sheetProtection>``, added right after sheetData if none."""
+    found = _PROTECTION.search(xml)
+    if found:
+        element = _SHEET_ATTRIBUTE.sub(b"", found.group(0))
+        cut = len(element) - len(found.group(1)) - 1
+        return xml[:found.start()] + element[:cut] + b' sheet="1"' + element[cut:] + xml[found.end():]
     end = _SHEET_DATA_END.search(xml)
-    prefix = _prefix(xml)
-    return xml[:end.end()] + b"<" + prefix + b'sheetProtection sheet="1"/>' + xml[end.end():]
+    return xml[:end.end()] + b"<" + _prefix(xml) + b'sheetProtection sheet="1"/>' + xml[end.end():]
 
 
 def _new_sheet(archive: zipfile.ZipFile, changes: dict[str, bytes | None], sheet: str, hidden: bool) -> str:
