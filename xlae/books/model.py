@@ -91,10 +91,11 @@ class LedgerRow:
     sheet: str
     row: int
     values: dict[str, Any]
-    empty: bool = field(init=False, compare=False)
+    empty: bool = field(default=None, compare=False)  # type: ignore[assignment]  # computed when not given
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "empty", all(blank(v) for v in self.values.values()))
+        if self.empty is None:
+            object.__setattr__(self, "empty", all(blank(v) for v in self.values.values()))
 
     def get(self, key: str) -> Any:
         return self.values.get(key)
@@ -174,19 +175,23 @@ class Books:
         found: list[LedgerRow] = []
         last = 0
         grid = self.grids.get(sheet, [])
+        contiguous = indexes == list(range(width))
         for number in range(layout.FIRST_DATA_ROW, len(grid) + 1):
             cells = grid[number - 1]
             if len(cells) < width:
                 cells = list(cells) + [None] * (width - len(cells))
-            values = {key: (None if cells[i] == "" else cells[i]) for key, i in zip(keys, indexes)}
+            picked = cells[:width] if contiguous else [cells[i] for i in indexes]
+            kept = [None if v == "" else v for v in picked]
+            empty = all(v is None or (type(v) is str and v.isspace()) for v in kept)
+            values = dict(zip(keys, kept))
             if formulas:
                 for col in columns:
                     text = formulas.get(f"{col.letter}{number}")
                     if text is not None:
                         values[col.key] = "=" + text
-            row = LedgerRow(sheet, number, values)
-            found.append(row)
-            if not row.empty:
+                        empty = False
+            found.append(LedgerRow(sheet, number, values, empty))
+            if not empty:
                 last = len(found)
         return found[:last]
 
