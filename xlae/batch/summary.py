@@ -164,21 +164,29 @@ def ledger_problems(books: "Books", limit: int = 3) -> str | None:
     from ..books.model import LEDGERS
     from ..rules.money import EXACT_LIMIT
 
+    import numpy as np
+
     found: list[str] = []
     limit_float = float(EXACT_LIMIT)
     for sheet, columns in LEDGERS.items():
         frame = books.frame(sheet)
         letters = {c.key: c.letter for c in columns}
-        for row, date, amount in zip(frame["row"], frame["date"], frame["montant"]):
-            if (isinstance(date, dt.date) and date < FIRST_DAY) or (
-                    isinstance(date, (int, float)) and not isinstance(date, bool)):
-                _, problem = cell_date(date)
-                if problem:
-                    found.append(f"{sheet}!{letters['date']}{row} : {problem}")
-            if isinstance(amount, float) and not (abs(amount) < limit_float):
-                _, problem = cell_amount(amount)
-                if problem:
-                    found.append(f"{sheet}!{letters['montant']}{row} : {problem}")
+        dates, amounts = frame["date"].to_numpy(dtype=object), frame["montant"].to_numpy(dtype=object)
+        kinds = np.frompyfunc(type, 1, 1)(dates) if len(dates) else dates
+        # Candidates only (numbers, and dates before 1900), judged one by one by books.cells.
+        suspect = (kinds == float) | (kinds == int)
+        old = np.flatnonzero((kinds == dt.date) | (kinds == dt.datetime))
+        suspect[old[[d.year < FIRST_DAY.year for d in dates[old]]]] = True
+        numbers = np.flatnonzero(np.frompyfunc(type, 1, 1)(amounts) == float) if len(amounts) else []
+        values = amounts[numbers].astype(float)
+        with np.errstate(invalid="ignore"):
+            large = np.asarray(numbers)[~(np.abs(values) < limit_float)] if len(numbers) else []
+        rows = frame["row"].to_numpy()
+        problems = [(int(rows[i]), "date", cell_date(dates[i])[1]) for i in np.flatnonzero(suspect)]
+        problems += [(int(rows[i]), "montant", cell_amount(amounts[i])[1]) for i in large]
+        for row, key, problem in sorted(problems, key=lambda item: (item[0], item[1] != "date")):
+            if problem:
+                found.append(f"{sheet}!{letters[key]}{row} : {problem}")
     if not found:
         return None
     more = f" et {len(found) - limit} autre(s)" if len(found) > limit else ""

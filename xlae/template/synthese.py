@@ -313,16 +313,24 @@ def _serial(day: dt.date) -> float:
 
 
 def _money(amounts: np.ndarray) -> float:
-    """Exact sum of cell amounts, rounded half up to the cent (ROUND(…;2))."""
-    return float(cents(sum((to_decimal(float(a)) for a in amounts), ZERO)))
+    """Exact sum of cell amounts, rounded half up to the cent (ROUND(…;2)).
+
+    Amounts typed to the cent (the float nearest to k/100, below 10^11 €, so that no
+    two such amounts share a float) are summed as integer cents k; the others as
+    the exact decimals of their shortest repr — the same sum, without 100 000 Decimals.
+    """
+    amounts = np.asarray(amounts, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        hundredths = np.round(amounts * 100)
+        fast = (np.abs(amounts) < 1e11) & (hundredths / 100 == amounts)
+    exact = hundredths[fast].astype(np.int64)  # each below 10^13: chunks of 500 000 cannot overflow int64
+    whole = sum(int(exact[i:i + 500_000].sum(dtype=np.int64)) for i in range(0, len(exact), 500_000))
+    rest = sum((to_decimal(float(a)) for a in amounts[~fast]), ZERO)
+    return float(cents(Decimal(whole).scaleb(-2) + rest))
 
 
-def _blank_text(value: Any) -> bool:
-    return value == "" if type(value) is str else False
-
-
-def _lower(value: Any) -> Any:
-    return value.lower() if type(value) is str else None
+_type_of = np.frompyfunc(type, 1, 1)
+_lower = np.frompyfunc(lambda value: value.lower() if type(value) is str else None, 1, 1)
 
 
 _EPOCH64 = np.datetime64(EXCEL_EPOCH, "us")
@@ -331,7 +339,7 @@ _EPOCH64 = np.datetime64(EXCEL_EPOCH, "us")
 def _numbers(column: pd.Series) -> np.ndarray:
     """``_number`` of every cell of a column, by type in bulk (numbers, dates, datetimes); NaN otherwise."""
     values = column.to_numpy(dtype=object)
-    kinds = column.map(type).to_numpy(dtype=object)
+    kinds = _type_of(values) if len(values) else np.empty(0, dtype=object)
     out = np.full(len(values), np.nan)
     numbers = (kinds == float) | (kinds == int)
     if numbers.any():
@@ -368,16 +376,16 @@ class _Ledger:
         self.used = np.zeros(len(frame), dtype=bool)
         for k in keys:
             column = frame[k]
-            self.used |= ~(column.isna().to_numpy() | column.map(_blank_text).to_numpy(dtype=bool))
+            self.used |= ~(column.isna() | column.eq("")).to_numpy(dtype=bool)
         self.date = _numbers(frame["date"])
         self.amount = _numbers(frame["montant"])
         self.date_ok = ~np.isnan(self.date)
         with np.errstate(invalid="ignore"):
             self.amount_ok = ~np.isnan(self.amount) & (self.amount >= 0)
         if with_category:
-            lowered = frame["categorie"].map(_lower)
-            self.category = lowered.to_numpy(dtype=object)
-            self.category_ok = lowered.isin(CODES).to_numpy(dtype=bool)
+            values = frame["categorie"].to_numpy(dtype=object)
+            self.category = _lower(values).astype(object) if len(values) else np.empty(0, dtype=object)
+            self.category_ok = np.isin(self.category, list(CODES))
         else:
             self.category = np.full(len(frame), None, dtype=object)
             self.category_ok = np.ones(len(frame), dtype=bool)
