@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import XlaeError, os_reason
-from ..template import layout
 from ..template.coverage import covered_rows
 from ..books.archive import open_archive, package_of
 from ..books.calamine import books_of
 from ..template import standard
-from . import summary, writer, xlsx
+from . import summary, writer
 from .report import ReportRow
 
 ENGINES = ("auto", "python", "formules", "excel")

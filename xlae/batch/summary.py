@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
