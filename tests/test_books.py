@@ -286,4 +286,4 @@ def test_mismatched_tag_in_a_ledger_is_refused_by_every_command(tmp_path: Path, 
         assert "casse.xlsx n'est pas un classeur Excel lisible, feuille Recettes" in capsys.readouterr().err
     out = tmp_path / "sortie"
     assert main(["recalculer", str(broken), "--sortie", str(out)]) == 1
-    assert "feuille « Recettes » illisible (contenu XML endommagé)" in capsys.readouterr().err
+    assert "feuille « Recettes » illisible (contenu absent ou endommagé)" in capsys.readouterr().err

@@ -173,11 +173,10 @@ def check_well_formed(archive: zipfile.ZipFile, package: xlsx.Package, sheet: st
     """Refuse a sheet whose XML is not well formed (mismatched tag…), naming it; large sheets skipped."""
     import xml.parsers.expat
 
-    info = archive.getinfo(package.sheets[sheet])
-    if info.file_size > MAX_CHECKED_XML:
-        return
     try:
-        xml.parsers.expat.ParserCreate().Parse(archive.read(info), True)
-    except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, EOFError, zlib.error, ValueError):
-        raise DamagedWorkbook(f"feuille « {sheet} » illisible (contenu XML endommagé) : {DAMAGED_ADVICE}.",
+        info = archive.getinfo(package.sheets[sheet])
+        if info.file_size <= MAX_CHECKED_XML:
+            xml.parsers.expat.ParserCreate().Parse(archive.read(info), True)
+    except (KeyError, xml.parsers.expat.ExpatError, zipfile.BadZipFile, EOFError, zlib.error, ValueError):
+        raise DamagedWorkbook(f"feuille « {sheet} » illisible (contenu absent ou endommagé) : {DAMAGED_ADVICE}.",
                               sheet) from None
