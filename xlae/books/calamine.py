@@ -41,6 +41,10 @@ def books_of(path: Path, archive: zipfile.ZipFile, package: xlsx.Package, ledger
         where = xlsx.split_reference(text) if text else None
         if where is not None:
             cells[name] = where
+    wanted = [s for s in (layout.SHEET_PARAMETRES, *LEDGERS, layout.SHEET_CLOTURES) if s in package.sheets]
+    wanted += sorted({sheet for sheet, _ in cells.values() if sheet in package.sheets} - set(wanted))
+    for sheet in wanted:
+        check_well_formed(archive, package, sheet)
     formulas: dict[str, dict[str, str]] = {}
     if layout.SHEET_SYNTHESE in package.sheets:
         formulas[layout.SHEET_SYNTHESE] = sheet_formulas(archive, package, layout.SHEET_SYNTHESE)
@@ -50,10 +54,6 @@ def books_of(path: Path, archive: zipfile.ZipFile, package: xlsx.Package, ledger
                 found = sheet_formulas(archive, package, sheet)
                 if found:
                     formulas[sheet] = found
-    wanted = [s for s in (layout.SHEET_PARAMETRES, *LEDGERS, layout.SHEET_CLOTURES) if s in package.sheets]
-    wanted += sorted({sheet for sheet, _ in cells.values() if sheet in package.sheets} - set(wanted))
-    for sheet in wanted:
-        check_well_formed(archive, package, sheet)
     grids = _grids(path, wanted)
     return Books(path, tuple(package.sheets), cells, grids, formulas, package)
 
