@@ -8,7 +8,7 @@ import json
 import sys
 
 from ..ledger import declaration
-from ..ledger.workbook import open_book
+from ..books.calamine import open_books
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,11 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    book = open_book(args.classeur)
-    try:
-        result = declaration.compute(book, args.periode)
-    finally:
-        book.close()
+    result = declaration.compute(open_books(args.classeur), args.periode)
     if args.format == "json":
         print(json.dumps(declaration.as_dict(result), ensure_ascii=False, indent=2))
     elif args.format == "csv":

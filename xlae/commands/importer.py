@@ -13,7 +13,8 @@ from ..ledger import importing
 from ..ledger.closing import read_closures
 from ..ledger.regles import read_rules
 from ..ledger.statement import NAMED_FORMATS, read_statement
-from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely, writing
+from ..books.calamine import open_books
+from ..books.write import RECALC_NOTE, refuse_if_open_in_excel, save, writing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
 
 def _run(args: argparse.Namespace, path, today: dt.date | None) -> int:
     today = today or dt.date.today()
-    book = open_book(path, write=args.appliquer)
+    book = open_books(path)
     raw, where = book.parameter("activite")
     default_categorie = parse_activite(raw, f"{where} (activite)").value
     closures, _ = read_closures(book)
@@ -59,7 +60,6 @@ def _run(args: argparse.Namespace, path, today: dt.date | None) -> int:
                                   closures, today, force)
     unknown = sorted(force - {p.line.line for p in proposals})
     if unknown:
-        book.close()
         raise XlaeError(f"--ajouter-lignes : ligne(s) {', '.join(map(str, unknown))} : pas un crédit du relevé "
                         f"{statement.path.name} ; indiquez les numéros de la colonne « Ligne » de l'aperçu.",
                         "--ajouter-lignes")
@@ -67,14 +67,12 @@ def _run(args: argparse.Namespace, path, today: dt.date | None) -> int:
         print(line)
     new = [p for p in proposals if p.status == importing.NOUVELLE]
     too_low = importing.uncovered(book, len(new))
-    if not new or not args.appliquer or too_low:
-        book.close()
     if not new:
         print("Rien à ajouter au livre des recettes.")
         return 0
     if too_low and args.appliquer:
         raise XlaeError(f"classeur : {too_low}, puis relancez l'import. Rien n'a été écrit dans "
-                        f"{book.path.name}.", "classeur")
+                        f"{book.name}.", "classeur")
     if not args.appliquer:
         if too_low:
             print(f"Attention : {too_low} ; --appliquer refusera d'écrire dans ce classeur.")
@@ -83,10 +81,10 @@ def _run(args: argparse.Namespace, path, today: dt.date | None) -> int:
                   f"à la feuille {layout.SHEET_RECETTES}.")
         return 0
     refuse_if_open_in_excel(book.path)
-    first, last = importing.append_receipts(book, proposals)
-    backup = save_safely(book)
+    edits, first, last = importing.append_receipts(book, proposals)
+    backup = save(edits)
     print(f"{_n(len(new), 'recette ajoutée', 'recettes ajoutées')} à la feuille {layout.SHEET_RECETTES} "
-          f"(lignes {first} à {last}) de {book.path.name}.")
+          f"(lignes {first} à {last}) de {book.name}.")
     print(f"Version précédente sauvegardée : {backup.name}")
     print(RECALC_NOTE)
     return 0
