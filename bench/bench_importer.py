@@ -4,7 +4,10 @@ Run: ``python bench/bench_importer.py [--lignes N]``. The statement is a Crédit
 Agricole-style export (preamble-free, « ; », Windows-1252, Débit/Crédit) with one
 credit every 40 lines (5 000 credits, within a 10 000-row workbook). Each side runs
 in a fresh subprocess, imports included (like bench_recalculer), and also prints its
-compute time without imports. Target (issue 13): preview and --appliquer ≤ 3× pandas.
+compute time without imports, and splits the time between the statement side (reading,
+proposals, preview) and the workbook side (openpyxl loading and saving, which another
+change makes touch only the sheets it writes). Target (issue 13): preview and --appliquer
+≤ 3× pandas.
 """
 
 from __future__ import annotations
@@ -33,12 +36,32 @@ print(json.dumps({"compute": time.perf_counter() - t, "rows": len(frame)}))
 OURS = """
 import contextlib, io, json, sys, time
 from xlae.cli import main
+from xlae.commands import importer
+spent = {"releve": 0.0, "classeur": 0.0}
+
+
+def timed(function, side):  # time spent on the statement side or on the workbook side
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[side] += time.perf_counter() - started
+    return wrapper
+
+
+for name, side in (("read_statement", "releve"), ("preview", "releve"), ("open_book", "classeur"),
+                   ("save_safely", "classeur")):
+    setattr(importer, name, timed(getattr(importer, name), side))
+for name, side in (("propose", "releve"), ("ledger_receipts", "classeur"), ("uncovered", "classeur"),
+                   ("append_receipts", "classeur")):
+    setattr(importer.importing, name, timed(getattr(importer.importing, name), side))
 t = time.perf_counter()
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     code = main(["importer", sys.argv[1], "--classeur", sys.argv[2]] + sys.argv[3:])
 text = out.getvalue()
-print(json.dumps({"compute": time.perf_counter() - t, "code": code,
+print(json.dumps({"compute": time.perf_counter() - t, "code": code, **spent,
                   "summary": next((l for l in text.splitlines() if l.startswith("Résumé")), "")}))
 """
 
@@ -80,6 +103,10 @@ def main() -> None:
               f"calcul {result['compute']:.2f} s, ratio {result['compute'] / floor['compute']:4.1f}×  "
               f"mémoire {result['rss_mb']:.0f} Mo ({result['rss_mb'] / floor['rss_mb']:.1f}×)  "
               f"[{result['summary'][:70]}]")
+        # the statement side (read, proposals, preview) against the same pandas run; the rest is the workbook
+        rest = result["wall"] - result["releve"] - result["classeur"]
+        print(f"{'':22} côté relevé {result['releve']:.2f} s, ratio {(result['releve'] + rest) / floor['wall']:4.1f}× "
+              f"(avec le démarrage {rest:.2f} s) ; côté classeur (openpyxl) {result['classeur']:.2f} s")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from xlae import commands
 
 HEAVY = ("pandas", "numpy", "openpyxl", "python_calamine", "xlwings", "formulas", "lxml")
 # xlae modules that a parser never needs: the readers, the batch, the rates sheet and the rules.
-HEAVY_XLAE = ("xlae.ledger", "xlae.batch", "xlae.rates", "xlae.rules", "xlae.coerce", "xlae.template.build",
+HEAVY_XLAE = ("xlae.ledger", "xlae.books", "xlae.batch", "xlae.rates", "xlae.rules", "xlae.coerce", "xlae.template.build",
               "xlae.template.synthese", "xlae.udfs", "xlae.excel", "xlae.lite")
 COMMANDS = sorted(info.name for info in pkgutil.iter_modules(commands.__path__))
 

@@ -12,7 +12,10 @@ import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
 from xlae import cli
-from xlae.batch import reader, summary
+from xlae.batch import summary
+from xlae.template import standard
+from xlae.books import archive as reader
+from xlae.books.calamine import read_books
 from xlae.template import layout
 from xlae.template import synthese as S
 
@@ -105,9 +108,7 @@ def test_fast_path_equals_evaluate_on_every_cell(tmp_path: Path) -> None:
                            purchases=[[dt.date(2026, 2, 1), "A1", "Fournisseur", "Stock", 300, "Chèque"]])
     out = tmp_path / "out"
     assert cli.main(["recalculer", str(source), "--sortie", str(out)]) == 0
-    with reader.open_archive(source) as archive:
-        ledgers = reader.read_ledgers(source, reader.package_of(archive))
-    expected = summary.evaluate_standard(ledgers)
+    expected = summary.evaluate_standard(read_books(source))
     written = synthese_values(out / "mixte.xlsx")
     for ref, value in expected.items():
         got = written[ref]
@@ -158,7 +159,7 @@ def test_customised_summary_refused_by_the_python_engine(tmp_path: Path) -> None
         package = reader.package_of(archive)
         from xlae.batch import xlsx
         found = xlsx.formula_cells(archive.read(package.sheets[layout.SHEET_SYNTHESE]))
-    assert summary.differences(found) == [CA]
+    assert standard.differences(found) == [CA]
     code = cli.main(["recalculer", str(source), "--sortie", str(tmp_path / "out"), "--moteur", "python"])
     assert code == 1
     line = (tmp_path / "out" / "rapport.csv").read_text(encoding="utf-8-sig").splitlines()[1]
@@ -172,12 +173,12 @@ def test_formula_spelling_does_not_count_as_customised() -> None:
 
     respelled = {c.ref: re.sub(r"([A-Z_]+)\(", lambda m: "_xlfn." + m.group(1).lower() + "(", c.formula)
                  .replace("Recettes!", "'Recettes'!") for c in S.summary_cells()}
-    assert summary.differences(respelled) == []
-    assert summary.normalise("=_xlfn.IFERROR('Recettes'!A1,\"x\")") == 'IFERROR(RECETTES!A1,"x")'
-    assert summary.normalise('=IF(A1="bnc","oui","non")') == 'IF(A1="bnc","oui","non")'
+    assert standard.differences(respelled) == []
+    assert standard.normalise("=_xlfn.IFERROR('Recettes'!A1,\"x\")") == 'IFERROR(RECETTES!A1,"x")'
+    assert standard.normalise('=IF(A1="bnc","oui","non")') == 'IF(A1="bnc","oui","non")'
     with_extra = dict(respelled, Z99="=1+1")
-    assert summary.differences(with_extra) == ["Z99"]
-    assert summary.differences({k: v for k, v in respelled.items() if k != S.KEY_CELLS["statut_plafond"]}) == [
+    assert standard.differences(with_extra) == ["Z99"]
+    assert standard.differences({k: v for k, v in respelled.items() if k != S.KEY_CELLS["statut_plafond"]}) == [
         S.KEY_CELLS["statut_plafond"]]
 
 

@@ -264,11 +264,12 @@ def without_calc_chain(content_types: bytes, rels: bytes) -> tuple[bytes, bytes]
 
 def copy_with_changes(source: zipfile.ZipFile, target: BinaryIO, changes: Mapping[str, bytes | None],
                       compresslevel: int = 6) -> None:
-    """Write ``source`` to ``target``: members in ``changes`` replaced (None: dropped, the others
-    compressed at ``compresslevel``), the others copied raw, still compressed, so a 100 000-row
+    """Write ``source`` to ``target``: members in ``changes`` replaced (None: dropped) or added,
+    compressed at ``compresslevel``; the others copied raw, still compressed, so a 100 000-row
     sheet costs a disk copy."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
+        infos = source.infolist()
+        for info in infos:
             if info.filename in changes:
                 data = changes[info.filename]
                 if data is not None:
@@ -278,6 +279,13 @@ def copy_with_changes(source: zipfile.ZipFile, target: BinaryIO, changes: Mappin
                     out.writestr(fresh, data, compresslevel=compresslevel)
                 continue
             _copy_raw(source, info, out)
+        present = {info.filename for info in infos}
+        stamp = infos[0].date_time if infos else (1980, 1, 1, 0, 0, 0)
+        for name, data in changes.items():
+            if name not in present and data is not None:
+                fresh = zipfile.ZipInfo(name, stamp)
+                fresh.compress_type = zipfile.ZIP_DEFLATED
+                out.writestr(fresh, data, compresslevel=compresslevel)
 
 
 def _copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:

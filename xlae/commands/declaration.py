@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 
+
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "declaration", help="montants à déclarer à l'URSSAF pour un mois ou un trimestre",
@@ -25,14 +26,10 @@ def run(args: argparse.Namespace) -> int:
     import json
     import sys
 
+    from ..books.calamine import open_books
     from ..ledger import declaration
-    from ..ledger.workbook import open_book
 
-    book = open_book(args.classeur)
-    try:
-        result = declaration.compute(book, args.periode)
-    finally:
-        book.close()
+    result = declaration.compute(open_books(args.classeur), args.periode)
     if args.format == "json":
         print(json.dumps(declaration.as_dict(result), ensure_ascii=False, indent=2))
     elif args.format == "csv":

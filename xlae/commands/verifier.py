@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 
 
+
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "verifier", help="vérifie le livre des recettes et le registre des achats",
@@ -19,18 +20,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
+    from ..books.calamine import open_books
     from ..ledger.checks import check_book
-    from ..ledger.workbook import open_book
 
-    book = open_book(args.classeur)
-    try:
-        findings = check_book(book, today)
-    finally:
-        book.close()
+    book = open_books(args.classeur)
+    findings = check_book(book, today)
     for finding in findings:
         print(finding.text())
     if findings:
-        print(f"{len(findings)} anomalie(s) dans {book.path.name}.")
+        print(f"{len(findings)} anomalie(s) dans {book.name}.")
         return 1
-    print(f"Aucune anomalie dans {book.path.name}.")
+    print(f"Aucune anomalie dans {book.name}.")
     return 0

@@ -12,7 +12,7 @@ mirror, so ``synthese.evaluate`` produces the very text the formula shows.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from . import layout as L
 
@@ -95,9 +95,13 @@ def date_text(ref: str) -> str:
 # --- Python mirrors ---------------------------------------------------------------------------
 
 
+_WIDE = Context(prec=400)
+
+
 def _half_up(value: float | Decimal, places: int) -> Decimal:
+    # Wide precision: a cell of 1e30 € (a typing error the books report) must still give a text, as Excel does.
     return Decimal(repr(value) if isinstance(value, float) else value).quantize(
-        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def euros_text_value(amount: float | Decimal) -> str:
