@@ -7,7 +7,7 @@ touches nothing, and never inflates the bomb (peak memory measured in a separate
 The zips are generated here: deflate blocks of 1 MiB of spaces, each ended by a full flush
 (self-contained), repeated — a 600 MiB part costs 600 KB and 0.2 s to build.
 
-Before the checks of ``xlae/batch/parts.py``: a sheet with one mismatched tag, a truncated
+Before the checks of ``xlae/books/parts.py``: a sheet with one mismatched tag, a truncated
 sheet or workbook.xml, a damaged Synthèse were recalculated as if whole (exit 0, the fast
 reader is lenient); ``declaration`` and ``bilan`` never looked at a damaged Synthèse; a
 sheet part missing from the archive was « feuille « Recettes » absente … pas été créé avec

@@ -41,7 +41,7 @@ CASES = {
     # name: (how to damage, expected reason)
     "tronque": ("truncate", "archive .xlsx corrompue (tronquée ou endommagée"),
     "sans_workbook": ("skip:xl/workbook.xml", "partie « xl/workbook.xml » absente de l'archive"),
-    # Since xlae/batch/parts.py (issue 14) the part and its sheet are named.
+    # Since xlae/books/parts.py (issue 14) the part and its sheet are named.
     "workbook_casse": ("halve:xl/workbook.xml", "partie « xl/workbook.xml » endommagée (partie vide ou tronquée"),
     "recettes_cassee": ("halve:Recettes", "partie « xl/worksheets/sheet2.xml » (feuille « Recettes ») endommagée "
                                           "(partie tronquée"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TextIO
 
+from ..atomic import fsync_folder
 from ..errors import XlaeError, os_reason
 from . import report, runner, summary
 from .progress import Progress
@@ -143,6 +144,7 @@ def recalculate(paths: list[str], output: str | None = None, workers: int | None
     except BaseException:
         bar.clear()
         raise
+    fsync_folder(folder)  # the names of every copy, on disk before the report that lists them
     rows = [o.row for o in outcomes]
     amber, red = summary.alert_thresholds()
     xlsx_name, csv_name = report_names(folder, jobs)

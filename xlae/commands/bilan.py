@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import coerce
     from ..errors import XlaeError, os_reason
     from ..ledger import bilan
-    from ..ledger.workbook import open_book
+    from ..books.calamine import open_books
 
     annee = coerce.to_covered_year(args.annee, "ANNEE")
     classeur = Path(args.classeur)
@@ -57,11 +57,7 @@ def run(args: argparse.Namespace) -> int:
     foyer = bilan.Household(coerce.to_number(args.parts, "--parts"), coerce.to_amount(args.autres_revenus, "--autres-revenus"),
                             None if args.rfr is None else coerce.to_amount(args.rfr, "--rfr"),
                             True if args.couple else None)
-    book = open_book(classeur)
-    try:
-        result = bilan.compute(book, annee, foyer)
-    finally:
-        book.close()
+    result = bilan.compute(open_books(classeur), annee, foyer)
     for line in bilan.render_text(result):
         print(line)
     try:

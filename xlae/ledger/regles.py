@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import XlaeError, csv_reason, show
@@ -36,11 +36,16 @@ class Rule:
     nature: str
     mode: str
     reference: str
+    needle: str = field(default="", init=False, repr=False, compare=False)   # normalize(motif)
 
-    def matches(self, label: str) -> bool:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needle", normalize(self.motif))   # once per rule, not per credit
+
+    def matches(self, label: str, norm: str | None = None) -> bool:
+        """``norm``: ``normalize(label)`` when the caller has it already."""
         if self.pattern is not None:
             return bool(self.pattern.search(label))
-        return normalize(self.motif) in normalize(label)
+        return self.needle in (normalize(label) if norm is None else norm)
 
 
 def read_rules(path: str | Path) -> list[Rule]:
@@ -121,8 +126,9 @@ def _rule(name: str, number: int, values: dict[str, str]) -> Rule:
                 mode, values.get("reference", ""))
 
 
-def first_match(rules: list[Rule], label: str) -> Rule | None:
+def first_match(rules: list[Rule], label: str, norm: str | None = None) -> Rule | None:
+    norm = normalize(label) if norm is None and rules else norm
     for rule in rules:
-        if rule.matches(label):
+        if rule.matches(label, norm):
             return rule
     return None

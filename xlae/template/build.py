@@ -329,10 +329,10 @@ def computed_bytes(wb: Workbook, rows: int = L.MAX_ROWS) -> bytes:
     The values are ``synthese.evaluate``'s, the twin of each formula.
     """
     from ..batch import xlsx
-    from .lecture import workbook_inputs
+    from ..books.xl import books_of_workbook
 
     data = workbook_bytes(wb)
-    values = S.evaluate(workbook_inputs(wb), rows)
+    values = S.evaluate(books_of_workbook(wb).inputs(), rows)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         package = xlsx.read_package(archive)
         part = package.sheets[L.SHEET_SYNTHESE]

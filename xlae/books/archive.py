@@ -1,8 +1,8 @@
-"""Read a filled template fast: file checks, named parameters, the two ledgers.
+"""A workbook file before any cell is read: signature, zip directory, size limits, parts.
 
-Why: the batch must read 100 000 ledger rows in about a second (python-calamine,
-read-only, Rust) and must say in French why a file cannot be read — not a
-zip, encrypted, an old ``.xls``, a sheet missing — instead of a traceback.
+Why: every command must say in French why a file cannot be read — not a zip,
+encrypted, an old ``.xls``, a zip bomb, a sheet missing — instead of a traceback,
+and must refuse it before inflating anything.
 """
 
 from __future__ import annotations
@@ -11,21 +11,15 @@ import os
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ..errors import XlaeError
 from ..template import layout
-from . import xlsx
-
-if TYPE_CHECKING:
-    import pandas
+from ..batch import xlsx
 
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-_CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _MISSING_MEMBER = re.compile(r"no item named '([^']+)'")
 # Remedy shared by every "damaged file" reason (the library's own English text is not shown).
 DAMAGED_ADVICE = ("ouvrez-le dans Excel ou LibreOffice et enregistrez-le de nouveau, ou reprenez une "
@@ -39,16 +33,15 @@ REQUIRED_SHEETS = (layout.SHEET_PARAMETRES, layout.SHEET_RECETTES, layout.SHEET_
 
 
 class UnreadableWorkbook(XlaeError):
-    """Ce fichier ne peut pas être recalculé (la raison est dans le message)."""
+    """Ce fichier ne peut pas être lu (la raison est dans le message)."""
 
 
-@dataclass
-class Ledgers:
-    """Raw values read from the workbook, as the summary's ``Inputs`` wants them."""
+class DamagedWorkbook(UnreadableWorkbook):
+    """A zip or XML part cannot be read; ``sheet`` names the sheet when one is at fault."""
 
-    parametres: dict[str, Any]
-    recettes: "pandas.DataFrame"
-    achats: "pandas.DataFrame"
+    def __init__(self, message: str, sheet: str | None = None) -> None:
+        super().__init__(message)
+        self.sheet = sheet
 
 
 def check_signature(path: Path) -> None:
@@ -121,7 +114,7 @@ def open_archive(path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UnreadableWorkbook("archive .xlsx corrompue (tronquée ou endommagée : copie ou téléchargement interrompu ?) : "
+        raise DamagedWorkbook("archive .xlsx corrompue (tronquée ou endommagée : copie ou téléchargement interrompu ?) : "
                                  f"{DAMAGED_ADVICE}.") from None
     try:
         check_sizes(archive)
@@ -142,16 +135,17 @@ def open_archive(path: Path) -> zipfile.ZipFile:
     return archive
 
 
-def package_of(archive: zipfile.ZipFile) -> xlsx.Package:
+def package_of(archive: zipfile.ZipFile, required: tuple[str, ...] = REQUIRED_SHEETS) -> xlsx.Package:
+    """Sheets and defined names; French reason when a part is missing or a ``required`` sheet absent."""
     try:
         package = xlsx.read_package(archive)
     except KeyError as error:
         missing = _MISSING_MEMBER.search(str(error))
         part = f"partie « {missing.group(1)} » absente de l'archive" if missing else "partie absente"
-        raise UnreadableWorkbook(f"structure du classeur illisible ({part}) : {DAMAGED_ADVICE}.") from None
+        raise DamagedWorkbook(f"structure du classeur illisible ({part}) : {DAMAGED_ADVICE}.") from None
     except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, EOFError, zlib.error):
-        raise UnreadableWorkbook(f"structure du classeur illisible (contenu endommagé) : {DAMAGED_ADVICE}.") from None
-    missing = [name for name in REQUIRED_SHEETS if name not in package.sheets]
+        raise DamagedWorkbook(f"structure du classeur illisible (contenu endommagé) : {DAMAGED_ADVICE}.") from None
+    missing = [name for name in required if name not in package.sheets]
     if missing:
         sheets = ", ".join(f"« {n} »" for n in package.sheets) or "aucune"
         raise UnreadableWorkbook(
@@ -161,95 +155,17 @@ def package_of(archive: zipfile.ZipFile) -> xlsx.Package:
     return package
 
 
+def sheet_formulas(archive: zipfile.ZipFile, package: xlsx.Package, sheet: str) -> dict[str, str]:
+    """Formula cells of one sheet (ref -> text without « = »); French reason if its XML is damaged."""
+    try:
+        return xlsx.formula_cells(archive.read(package.sheets[sheet]))
+    except KeyError:
+        raise DamagedWorkbook(f"feuille « {sheet} » absente de l'archive : {DAMAGED_ADVICE}.", sheet) from None
+    except (zipfile.BadZipFile, ValueError, EOFError, zlib.error):
+        raise DamagedWorkbook(f"feuille « {sheet} » illisible (contenu endommagé) : {DAMAGED_ADVICE}.",
+                              sheet) from None
+
+
 def summary_formulas(archive: zipfile.ZipFile, package: xlsx.Package) -> dict[str, str]:
     """Formula cells of the Synthèse sheet; French reason if its XML or the archive is damaged."""
-    try:
-        return xlsx.formula_cells(archive.read(package.sheets[layout.SHEET_SYNTHESE]))
-    except KeyError:
-        raise UnreadableWorkbook(f"feuille « {layout.SHEET_SYNTHESE} » absente de l'archive : "
-                                 f"{DAMAGED_ADVICE}.") from None
-    except (zipfile.BadZipFile, ValueError, EOFError, zlib.error):
-        raise UnreadableWorkbook(f"feuille « {layout.SHEET_SYNTHESE} » illisible (contenu endommagé) : "
-                                 f"{DAMAGED_ADVICE}.") from None
-
-
-def read_ledgers(path: Path, package: xlsx.Package) -> Ledgers:
-    """Named parameters and both ledgers, raw cell values ('' read as None)."""
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:
-        raise XlaeError("le module python-calamine n'est pas installé ; installez les dépendances du "
-                        "recalcul : pip install \"xlae[lot]\".") from None
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception:  # calamine raises its own error types, with an English text
-        raise UnreadableWorkbook(f"lecture du classeur impossible (contenu XML endommagé ou format non "
-                                 f"reconnu) : {DAMAGED_ADVICE}.") from None
-    try:
-        grids: dict[str, list[list[Any]]] = {}
-
-        def grid(sheet: str) -> list[list[Any]]:
-            if sheet not in grids:
-                try:
-                    grids[sheet] = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-                except Exception:  # calamine's text ("", the sheet name…) says nothing to a user
-                    raise UnreadableWorkbook(f"feuille « {sheet} » illisible (contenu absent ou endommagé) : "
-                                             f"{DAMAGED_ADVICE}.") from None
-            return grids[sheet]
-
-        parametres = _parameters(package, grid)
-        recettes = _ledger(grid(layout.SHEET_RECETTES), layout.RECETTES_COLUMNS)
-        achats = _ledger(grid(layout.SHEET_ACHATS), layout.ACHATS_COLUMNS)
-    finally:
-        workbook.close()
-    return Ledgers(parametres, recettes, achats)
-
-
-def _parameters(package: xlsx.Package, grid: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in layout.PARAMETER_NAMES:
-        text = package.defined_names.get(name.lower())
-        where = xlsx.split_reference(text) if text else None
-        if where is None:
-            raise UnreadableWorkbook(f"nom défini « {name} » absent ou invalide (attendu : une cellule de la "
-                                     f"feuille « {layout.SHEET_PARAMETRES} ») : ce classeur n'a pas été créé "
-                                     f"avec « xlae modele ».")
-        sheet, cell = where
-        row, column = position(cell)
-        rows = grid(sheet) if sheet in package.sheets else None
-        if rows is None:
-            raise UnreadableWorkbook(f"nom défini « {name} » : la feuille « {sheet} » n'existe pas.")
-        value = rows[row][column] if row < len(rows) and column < len(rows[row]) else None
-        values[name] = None if value == "" else value
-    return values
-
-
-def position(cell: str) -> tuple[int, int]:
-    """``"B2"`` → (1, 1): zero-based row and column."""
-    match = _CELL.match(cell)
-    assert match, cell
-    column = 0
-    for letter in match.group(1):
-        column = column * 26 + ord(letter) - 64
-    return int(match.group(2)) - 1, column - 1
-
-
-def _ledger(rows: list[list[Any]], columns: tuple[layout.Column, ...]) -> "pandas.DataFrame":
-    """Data rows (from row 2) as a DataFrame keyed by the layout, plus the sheet row number."""
-    import pandas
-
-    first = layout.FIRST_DATA_ROW - 1
-    positions = [position(col.letter + "1")[1] for col in columns]
-    last = len(rows)
-    while last > first and all(cell == "" or cell is None for cell in rows[last - 1]):
-        last -= 1
-    data = rows[first:last]
-    width = max(positions) + 1
-    frame = pandas.DataFrame([row[:width] + [""] * (width - len(row)) if len(row) < width else row[:width]
-                              for row in data], columns=range(width)) if data else pandas.DataFrame(
-        columns=range(width))
-    frame = frame[positions]
-    frame.columns = [col.key for col in columns]
-    frame = frame.astype(object).where(frame.ne(""), None)
-    frame["row"] = range(layout.FIRST_DATA_ROW + 0, layout.FIRST_DATA_ROW + len(frame))
-    return frame
+    return sheet_formulas(archive, package, layout.SHEET_SYNTHESE)

@@ -18,8 +18,8 @@ import zipfile
 import zlib
 from xml.parsers import expat
 
-from . import xlsx
-from .reader import UnreadableWorkbook
+from ..batch import xlsx
+from .archive import UnreadableWorkbook
 
 _CHUNK = 1 << 20
 _OVERLAP = 4096  # a cell cut between two chunks is searched again whole
