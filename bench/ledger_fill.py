@@ -19,28 +19,44 @@ CATEGORIES = ("bnc", "service_bic", "vente")
 EPOCH = dt.date(1899, 12, 30)
 
 
-def workbook(rows: int, year: int = 2026, activite: str = "bnc", seed: int = 1) -> bytes:
+def workbook(rows: int, year: int = 2026, activite: str = "bnc", seed: int = 1,
+             chronological: bool = False, room: int = 0) -> bytes:
     """The template (parameters filled) with ``rows`` receipts of ``year``.
 
-    The template covers the default 10 000 ledger rows, or ``rows`` when more, as
-    ``xlae modele --lignes rows`` would generate it: the summary counts every row.
+    ``chronological``: dates in row order (a livre ``xlae verifier`` finds clean, which
+    ``xlae cloturer`` accepts); else random days of the year.
+
+    The template covers the default 10 000 ledger rows, or ``rows`` (+ ``room``, rows
+    left for an import) when more, as ``xlae modele --lignes`` would generate it: the
+    summary counts every row.
     """
-    covered = max(rows, layout.MAX_ROWS)
-    template = build.workbook_bytes(build.build_workbook({"activite": activite, "annee": year}, covered))
-    source = zipfile.ZipFile(io.BytesIO(template))
+    return fill(template(max(rows + room, layout.MAX_ROWS), year, activite), rows, year, activite, seed,
+                chronological)
+
+
+def template(covered: int = layout.MAX_ROWS, year: int = 2026, activite: str = "bnc") -> bytes:
+    """The empty template with its parameters filled, covering ``covered`` ledger rows."""
+    return build.workbook_bytes(build.build_workbook({"activite": activite, "annee": year}, covered))
+
+
+def fill(template_bytes: bytes, rows: int, year: int = 2026, activite: str = "bnc", seed: int = 1,
+         chronological: bool = False) -> bytes:
+    """``template_bytes`` with ``rows`` generated receipts of ``year`` (seeded) in its Recettes sheet."""
+    source = zipfile.ZipFile(io.BytesIO(template_bytes))
     part = xlsx.read_package(source).sheets[layout.SHEET_RECETTES]
     sheet = source.read(part)
-    styles = dict(re.findall(rb'<col [^>]*style="(\d+)"[^>]*min="(\d+)"', sheet)[i][::-1]
-                  for i in range(len(re.findall(rb'<col [^>]*style="(\d+)"[^>]*min="(\d+)"', sheet))))
+    styles = {column: style for style, column in re.findall(rb'<col [^>]*style="(\d+)"[^>]*min="(\d+)"', sheet)}
     date_style = styles.get(b"1", b"0").decode()
     money_style = styles.get(b"6", b"0").decode()
     rng = random.Random(seed)
     start = (dt.date(year, 1, 1) - EPOCH).days
     lines = []
+    days = sorted(rng.randrange(365) for _ in range(rows)) if chronological else None
     for r in range(layout.FIRST_DATA_ROW, layout.FIRST_DATA_ROW + rows):
         category = activite if rng.random() < 0.9 else rng.choice(CATEGORIES)
+        day = days[r - layout.FIRST_DATA_ROW] if days else rng.randrange(365)
         lines.append(
-            f'<row r="{r}"><c r="A{r}" s="{date_style}"><v>{start + rng.randrange(365)}</v></c>'
+            f'<row r="{r}"><c r="A{r}" s="{date_style}"><v>{start + day}</v></c>'
             f'<c r="B{r}" t="inlineStr"><is><t>F{r:06d}</t></is></c>'
             f'<c r="C{r}" t="inlineStr"><is><t>Client {rng.randrange(500)}</t></is></c>'
             f'<c r="D{r}" t="inlineStr"><is><t>Prestation</t></is></c>'

@@ -33,7 +33,7 @@ def test_csv_is_french_and_escaped() -> None:
     assert lines[1][:9] == ["client-a.xlsx", "bnc", "2026", "30000,00", "77700,00", "38,6 %", "1281,50",
                             "31/05/2026", "31/03/2026"]  # 30 000 / 77 700 = 38,61 %
     assert lines[2][0] == "'=HYPERLINK(\"x\").xlsx"
-    assert lines[2][-1] == "'-ce n'est pas un classeur"
+    assert lines[2][-2:] == ["'-ce n'est pas un classeur", ""]  # Erreur, Remarque
     assert lines[3][8:12] == ["", "'@tva", "'+plafond", "2"]
     for line in lines:
         for cell in line:
@@ -50,7 +50,7 @@ def test_xlsx_report(tmp_path: Path) -> None:
     path = report.write_xlsx(ROWS, tmp_path, 0.8, 1.0)
     sheet = openpyxl.load_workbook(path)["Rapport"]
     assert sheet.freeze_panes == "B2"
-    assert sheet.auto_filter.ref == "A1:M4"
+    assert sheet.auto_filter.ref == "A1:N4"  # up to Remarque
     assert [c.value for c in sheet[2]][:6] == ["client-a.xlsx", "bnc", 2026, 30000, 77700, 30000 / 77700]
     assert sheet["H2"].value.date() == dt.date(2026, 5, 31)
     assert sheet["I1"].value == "Prochaine échéance" and sheet["I2"].value.date() == dt.date(2026, 3, 31)

@@ -164,3 +164,30 @@ def test_raw_copy_roundtrip_in_memory() -> None:
     with zipfile.ZipFile(out) as copy:
         assert copy.namelist() == ["a.xml"]
         assert copy.read("a.xml") == b"<a>" + b"x" * 10000 + b"</a>"
+
+
+def test_a_sheet_is_parsed_once_and_another_sheet_never_gets_its_cells(monkeypatch) -> None:
+    """The formula cells of a sheet are remembered by the sheet's digest (a batch repeats one
+    Synthèse): a second read does not scan it again, and a sheet differing by one byte is scanned."""
+    scans = []
+    real = xlsx._formula_cell_spans
+    monkeypatch.setattr(xlsx, "_formula_cell_spans", lambda xml: scans.append(len(xml)) or real(xml))
+    monkeypatch.setattr(xlsx, "_LAYOUTS", {})
+    other = SHEET.replace(b"<f>1/0</f>", b"<f>2/0</f>")
+    assert xlsx.formula_cells(SHEET)["D2"] == "1/0"
+    assert xlsx.with_cached_values(SHEET, {"D2": 1})[1] == {"D2"}
+    assert len(scans) == 1
+    assert xlsx.formula_cells(other)["D2"] == "2/0"
+    new, _ = xlsx.with_cached_values(other, {"D2": 1})
+    assert b'<c r="D2"><f>2/0</f><v>1</v></c>' in new and b"1/0" not in new
+    assert len(scans) == 2
+    assert xlsx.formula_cells(SHEET)["D2"] == "1/0"  # the first sheet is still known: no third scan
+    assert len(scans) == 2
+
+
+def test_the_remembered_sheets_are_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(xlsx, "_LAYOUTS", {})
+    for number in range(xlsx._LAYOUTS_KEPT + 5):
+        sheet = SHEET.replace(b"<f>1/0</f>", f"<f>{number}/7</f>".encode())
+        assert xlsx.formula_cells(sheet)["D2"] == f"{number}/7"
+    assert len(xlsx._LAYOUTS) == xlsx._LAYOUTS_KEPT

@@ -14,7 +14,7 @@ import pytest
 from test_verifier_support import D, make_book, purchase, receipt
 from xlae.cli import main
 from xlae.ledger.closing import canonical, row_digest
-from xlae.ledger.workbook import LedgerRow
+from xlae.books.model import LedgerRow
 from xlae.template import layout
 
 

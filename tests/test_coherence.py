@@ -20,11 +20,12 @@ import pytest
 
 from xlae.ledger import declaration
 from xlae.ledger.periods import parse_period
-from xlae.ledger.workbook import open_book
+from xlae.books.calamine import open_books
 from xlae.rules import cotisations
 from xlae.rules.money import cents
 from xlae.rules.vocabulary import Activite
-from xlae.template import generer, lecture, layout as L, synthese as S
+from xlae.books.calamine import read_books
+from xlae.template import generer, layout as L, synthese as S
 
 MIXED = ("vente", "service_bic", "bnc")
 SCENARIOS = {
@@ -44,15 +45,12 @@ def _declarations(path: Path, year: int, periodicite: str, creation: dt.date) ->
     codes = ([f"{year}-{m:02d}" for m in range(1, 13)] if periodicite == "mensuelle"
              else [f"{year}-T{q}" for q in range(1, 5)])
     found: dict[tuple, declaration.Declaration] = {}
-    book = open_book(path)
-    try:
-        for code in codes:
-            if parse_period(code).fin < creation:
-                continue
-            d = declaration.compute(book, code)
-            found.setdefault((d.debut, d.fin), d)
-    finally:
-        book.close()
+    book = open_books(path)
+    for code in codes:
+        if parse_period(code).fin < creation:
+            continue
+        d = declaration.compute(book, code)
+        found.setdefault((d.debut, d.fin), d)
     return list(found.values())
 
 
@@ -67,7 +65,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
                                  versement_liberatoire="oui")
         path = folder / f"{name}.xlsx"
         path.write_bytes(generer.workbook_bytes(ledgers))
-        result[name] = (S.evaluate(lecture.read_inputs(path)), _declarations(path, year, periodicite, creation))
+        result[name] = (S.evaluate(read_books(path).inputs()), _declarations(path, year, periodicite, creation))
     return result
 
 

@@ -19,7 +19,7 @@ import pytest
 from faults_kit import example, finish, start, statement, xlae_env
 from xlae.errors import XlaeError
 from xlae.ledger import closing
-from xlae.ledger.workbook import open_book
+from xlae.books.calamine import open_books
 from xlae.lock import lock_path, workbook_lock
 from xlae.template import layout
 
@@ -53,7 +53,7 @@ def test_two_closings_at_once_are_both_recorded(tmp_path):
     runs = [start("cloturer", str(book), "--periode", period, cwd=tmp_path) for period in ("2025-T3", "2025-T4")]
     results = [finish(p) for p in runs]
     closed = {"2025-T3": False, "2025-T4": False}
-    recorded = {c.periode for c in closing.read_closures(open_book(book))[0]}
+    recorded = {c.periode for c in closing.read_closures(open_books(book))[0]}
     for period, (code, out, err) in zip(closed, results):
         if code == 0:
             assert "clôturée" in out and period in recorded

@@ -101,18 +101,17 @@ def test_archive_name_taken_meanwhile_is_not_replaced(tmp_path, monkeypatch):
 
 
 def test_crash_while_saving_the_workbook_keeps_it_and_a_complete_backup(tmp_path, capsys, monkeypatch):
-    from openpyxl.workbook.workbook import Workbook
+    from xlae.books import write
 
     book = example(tmp_path / "livre.xlsx")
     original = book.read_bytes()
     releve = statement(tmp_path / "releve.csv", 3, "DELTA")
 
-    def half_save(self, filename):
-        with open(filename, "wb") as handle:
-            handle.write(original[: len(original) // 2])
+    def half_save(source, stream, changes):  # the new version's zip, cut by a full disk
+        stream.write(original[: len(original) // 2])
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(Workbook, "save", half_save)
+    monkeypatch.setattr(write.xlsx, "copy_with_changes", half_save)
     assert main(["importer", str(releve), "--classeur", str(book), "--appliquer"]) == 2
     err = capsys.readouterr().err
     assert "le fichier d'origine est intact" in err and "plus de place sur le disque" in err

@@ -19,7 +19,8 @@ from xlae import formules
 from xlae.rules import cotisations, plafond
 from xlae.rules.money import cents
 from xlae.rules.vocabulary import Activite
-from xlae.template import generer, lecture, layout as L, synthese as S
+from xlae.books.calamine import read_books
+from xlae.template import generer, layout as L, synthese as S
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "exemple-auto-entrepreneur.xlsx"
@@ -34,7 +35,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[generer.Ledgers, d
     path = tmp_path_factory.mktemp("formules") / "rempli.xlsx"
     path.write_bytes(generer.workbook_bytes(ledgers))
     engine = formules.evaluate_with_formulas(path)
-    python = S.evaluate(lecture.read_inputs(path))
+    python = S.evaluate(read_books(path).inputs())
     return ledgers, engine, python
 
 
@@ -135,7 +136,7 @@ def test_example_has_no_error_value_anywhere(example_values) -> None:
     errors = {k: v for k, v in example_values.items()
               if isinstance(v, str) and (v.startswith("#") or v.startswith("Erreur"))}
     assert errors == {}
-    python = S.evaluate(lecture.read_inputs(EXAMPLE))
+    python = S.evaluate(read_books(EXAMPLE).inputs())
     assert all(_same(python[c.ref], example_values.get(f"{L.SHEET_SYNTHESE}!{c.ref}")) for c in S.summary_cells())
     # BNC created 16/06/2025, ACRE until 31/03/2026: January at 50 % × 25.6 % = 12.8 %.
     january = example_values[f"{L.SHEET_SYNTHESE}!E61"]

@@ -31,6 +31,9 @@ CREDITS = {
     "boursorama.csv": USUAL, "fortuneo.csv": USUAL, "n26.csv": USUAL, "credit_agricole.csv": USUAL,
     "societe_generale.csv": USUAL, "banque_postale.csv": USUAL, "caisse_epargne.csv": USUAL,
     "banque_populaire.csv": USUAL, "cic.csv": USUAL, "credit_mutuel.csv": USUAL, "banque_postale.ofx": USUAL,
+    "banque_postale.qif": USUAL,                              # Windows-1252, « 1 200,00 », no final « ^ » needed
+    "societe_generale.camt053.xml": USUAL,                    # camt.053.001.02; the USD 300,00 is set aside
+    "bnp_paribas.camt053.xml": USUAL,                         # camt.053.001.08; the PDNG 700,00 is not booked
 }
 
 

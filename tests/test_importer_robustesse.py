@@ -125,13 +125,15 @@ def test_damaged_rules_file_names_the_line(tmp_path: Path, text: str, message: s
         read_rules(path)
 
 
-def test_other_formats_get_advice(tmp_path: Path) -> None:
-    for name, data in (("r.qif", b"!Type:Bank\nD02/10/2026\nT1200.00\n^\n"),
-                       ("r.xml", b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'),
-                       ("r.ofx", b"OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BROKEN>")):
+def test_damaged_qif_camt_ofx_name_the_file(tmp_path: Path) -> None:
+    for name, data, message in (
+            ("r.qif", b"!Type:Bank\nD02/10/2026\nT1200.00\nPVIR\n!Type:Bank\n", r"r\.qif, ligne 2 : opération non"),
+            ("r.xml", b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">',
+             r"r\.xml, ligne 1 : XML mal formé"),
+            ("r.ofx", b"OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BROKEN>", r"r\.ofx : fichier OFX illisible")):
         path = tmp_path / name
         path.write_bytes(data)
-        with pytest.raises(XlaeError, match="QIF|CAMT|OFX illisible"):
+        with pytest.raises(XlaeError, match=message):
             read_statement(path)
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xlae.template import generer, lecture, layout as L, synthese as S
+from xlae.books.calamine import read_books
+from xlae.template import generer, layout as L, synthese as S
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +42,7 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory):
                     "--convert-to", "xlsx", "--outdir", str(out), str(source)],
                    check=True, capture_output=True, timeout=180)
     sheet = load_workbook(out / "rempli.xlsx", data_only=True)[L.SHEET_SYNTHESE]
-    return ledgers, sheet, S.evaluate(lecture.read_inputs(source))
+    return ledgers, sheet, S.evaluate(read_books(source).inputs())
 
 
 def _value(cell_value: object) -> object:

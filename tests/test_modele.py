@@ -16,7 +16,8 @@ import pytest
 from openpyxl import load_workbook
 
 from xlae.cli import main
-from xlae.template import build, exemple, layout as L, lecture, synthese as S
+from xlae.books.calamine import read_books
+from xlae.template import build, exemple, layout as L, synthese as S
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbooks" / "modele-auto-entrepreneur.xlsx"
@@ -264,7 +265,7 @@ def test_receipts_outside_the_displayed_year_are_flagged(year, dates, out, messa
 def test_shipped_workbooks_carry_a_value_in_every_formula_cell(path: Path) -> None:
     """A viewer that does not compute (phone, Google Drive preview) shows the cached values."""
     today = exemple.TODAY if path == EXAMPLE else build.SHIPPED_DAY  # the day their dashboard was computed for
-    expected = S.evaluate(lecture.read_inputs(path), today=today)
+    expected = S.evaluate(read_books(path).inputs(), today=today)
     sheet = load_workbook(path, data_only=True)[L.SHEET_SYNTHESE]
     formulas = load_workbook(path)[L.SHEET_SYNTHESE]
     cells = S.summary_cells()

@@ -41,10 +41,13 @@ CASES = {
     # name: (how to damage, expected reason)
     "tronque": ("truncate", "archive .xlsx corrompue (tronquée ou endommagée"),
     "sans_workbook": ("skip:xl/workbook.xml", "partie « xl/workbook.xml » absente de l'archive"),
-    "workbook_casse": ("halve:xl/workbook.xml", "lecture du classeur impossible (contenu XML endommagé"),
-    "recettes_cassee": ("halve:Recettes", "feuille « Recettes » illisible (contenu absent ou endommagé)"),
-    "recettes_absente": ("skip:Recettes", "feuille « Recettes » illisible (contenu absent ou endommagé)"),
-    "synthese_cassee": ("halve:Synthèse", "feuille « Synthèse » illisible (contenu endommagé)"),
+    # Since xlae/books/parts.py (issue 14) the part and its sheet are named.
+    "workbook_casse": ("halve:xl/workbook.xml", "partie « xl/workbook.xml » endommagée (partie vide ou tronquée"),
+    "recettes_cassee": ("halve:Recettes", "partie « xl/worksheets/sheet2.xml » (feuille « Recettes ») endommagée "
+                                          "(partie tronquée"),
+    "recettes_absente": ("skip:Recettes", "partie « xl/worksheets/sheet2.xml » (feuille « Recettes ») absente de "
+                                          "l'archive"),
+    "synthese_cassee": ("halve:Synthèse", "partie « xl/worksheets/sheet4.xml » (feuille « Synthèse ») endommagée"),
 }
 
 

@@ -12,7 +12,10 @@ import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
 from xlae import cli
-from xlae.batch import reader, summary
+from xlae.batch import summary
+from xlae.template import standard
+from xlae.books import archive as reader
+from xlae.books.calamine import read_books
 from xlae.template import layout
 from xlae.template import synthese as S
 
@@ -105,9 +108,7 @@ def test_fast_path_equals_evaluate_on_every_cell(tmp_path: Path) -> None:
                            purchases=[[dt.date(2026, 2, 1), "A1", "Fournisseur", "Stock", 300, "Chèque"]])
     out = tmp_path / "out"
     assert cli.main(["recalculer", str(source), "--sortie", str(out)]) == 0
-    with reader.open_archive(source) as archive:
-        ledgers = reader.read_ledgers(source, reader.package_of(archive))
-    expected = summary.evaluate_standard(ledgers)
+    expected = summary.evaluate_standard(read_books(source))
     written = synthese_values(out / "mixte.xlsx")
     for ref, value in expected.items():
         got = written[ref]
@@ -158,7 +159,7 @@ def test_customised_summary_refused_by_the_python_engine(tmp_path: Path) -> None
         package = reader.package_of(archive)
         from xlae.batch import xlsx
         found = xlsx.formula_cells(archive.read(package.sheets[layout.SHEET_SYNTHESE]))
-    assert summary.differences(found) == [CA]
+    assert standard.differences(found) == [CA]
     code = cli.main(["recalculer", str(source), "--sortie", str(tmp_path / "out"), "--moteur", "python"])
     assert code == 1
     line = (tmp_path / "out" / "rapport.csv").read_text(encoding="utf-8-sig").splitlines()[1]
@@ -172,12 +173,12 @@ def test_formula_spelling_does_not_count_as_customised() -> None:
 
     respelled = {c.ref: re.sub(r"([A-Z_]+)\(", lambda m: "_xlfn." + m.group(1).lower() + "(", c.formula)
                  .replace("Recettes!", "'Recettes'!") for c in S.summary_cells()}
-    assert summary.differences(respelled) == []
-    assert summary.normalise("=_xlfn.IFERROR('Recettes'!A1,\"x\")") == 'IFERROR(RECETTES!A1,"x")'
-    assert summary.normalise('=IF(A1="bnc","oui","non")') == 'IF(A1="bnc","oui","non")'
+    assert standard.differences(respelled) == []
+    assert standard.normalise("=_xlfn.IFERROR('Recettes'!A1,\"x\")") == 'IFERROR(RECETTES!A1,"x")'
+    assert standard.normalise('=IF(A1="bnc","oui","non")') == 'IF(A1="bnc","oui","non")'
     with_extra = dict(respelled, Z99="=1+1")
-    assert summary.differences(with_extra) == ["Z99"]
-    assert summary.differences({k: v for k, v in respelled.items() if k != S.KEY_CELLS["statut_plafond"]}) == [
+    assert standard.differences(with_extra) == ["Z99"]
+    assert standard.differences({k: v for k, v in respelled.items() if k != S.KEY_CELLS["statut_plafond"]}) == [
         S.KEY_CELLS["statut_plafond"]]
 
 
@@ -222,9 +223,12 @@ def test_default_output_folder_and_name_collisions(tmp_path: Path, monkeypatch: 
     assert synthese_values(tmp_path / "recalcule" / "client-2.xlsx")[CA] == 200
 
 
-def test_formulas_engine_agrees_with_the_fast_path_on_the_template(tmp_path: Path) -> None:
+def test_formulas_engine_agrees_with_the_fast_path_on_the_template(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """The real template (``xlae.template.build``), customised in one cell: ``auto`` sends it to the
-    ``formulas`` engine, whose values must equal the fast path's on every other summary cell."""
+    ``formulas`` engine, whose values must equal the fast path's on every other summary cell.
+    The customisation is said (issue 14: it used to be reported as fine): a « Remarque » in the
+    report and on the terminal, exit code 0."""
     from xlae.template import build
 
     book = build.build_workbook({"activite": "service_bic", "nature": "artisanale", "annee": 2026,
@@ -250,7 +254,11 @@ def test_formulas_engine_agrees_with_the_fast_path_on_the_template(tmp_path: Pat
     rows = [r for r in report.iter_rows(min_row=2, values_only=True)]
     assert rows[0][:4] == ("standard.xlsx", "service_bic", 2026, 4525)
     assert rows[1][0] == "perso.xlsx"
-    assert rows[1][1:] == rows[0][1:]  # the report reads the same figures from both engines
+    assert rows[1][1:-1] == rows[0][1:-1]  # the report reads the same figures from both engines
+    remark = (f"Synthèse personnalisée : 1 formule(s) différente(s) du modèle ({S.KEY_CELLS['annee']}), évaluée(s) "
+              "telle(s) quelle(s) par le moteur « formules » ; vérifiez ses chiffres.")
+    assert rows[0][-1] is None and rows[1][-1] == remark
+    assert f"Remarque : {custom} — {remark}" in capsys.readouterr().out
 
 
 def test_a_ledger_of_another_year_than_the_displayed_one_is_reported(tmp_path: Path, capsys) -> None:
@@ -266,3 +274,22 @@ def test_a_ledger_of_another_year_than_the_displayed_one_is_reported(tmp_path: P
     # The same ledger on its own year passes.
     good = make_workbook(tmp_path / "bonne-annee.xlsx", [receipt("2026-03-02", 1200.0)], {"annee": 2026})
     assert cli.main(["recalculer", str(good), "--sortie", str(tmp_path / "out2"), "--sans-progression"]) == 0
+
+
+def test_a_customised_summary_between_standard_ones_in_one_process(tmp_path: Path) -> None:
+    """The Synthèse work remembered from standard workbooks (same sheet XML) never leaks into a
+    customised one, nor the reverse: one worker, standard / customised / standard."""
+    folder = tmp_path / "lot"
+    folder.mkdir()
+    make_workbook(folder / "a.xlsx", [receipt("2026-01-05", 100)])
+    make_workbook(folder / "b.xlsx", [receipt("2026-01-05", 200)], summary_formulas={CA: "=G71*2"})
+    make_workbook(folder / "c.xlsx", [receipt("2026-01-05", 300)])
+    out = tmp_path / "out"
+    assert cli.main(["recalculer", str(folder), "--sortie", str(out), "--jobs", "1", "--moteur", "python"]) == 1
+    assert synthese_values(out / "a.xlsx")[CA] == 100
+    assert synthese_values(out / "c.xlsx")[CA] == 300
+    assert not (out / "b.xlsx").exists()
+    lines = (out / "rapport.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [line.split(";")[0] for line in lines] == ["a.xlsx", "b.xlsx", "c.xlsx"]
+    assert f"synthèse personnalisée (formules modifiées : {CA})" in lines[1]
+    assert "personnalisée" not in lines[0] + lines[2]

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 
 from xlae import cli, formules
-from xlae.batch import summary
-from xlae.template import build, lecture, layout as L, synthese as S
+from xlae.books.calamine import read_books
+from xlae.template import build, layout as L, standard, synthese as S
 from xlae.template.coverage import covered_rows
 
 PARAMS = {"activite": "bnc", "nature": "liberale", "date_creation": dt.date(2025, 7, 1), "annee": 2026,
@@ -47,7 +47,7 @@ def test_formulas_cover_exactly_the_rows_asked() -> None:
     assert covered_rows({}) == L.MAX_ROWS
     # 73 formulas read the ledgers: 67 + the 4 previous-year CA cells of a first declaration (W74:Z74)
     # + the year check (B58 count, C2 sentence).
-    assert summary.differences(cells, 50) == [] and len(summary.differences(cells)) == 73
+    assert standard.differences(cells, 50) == [] and len(standard.differences(cells)) == 73
 
 
 def test_generator_formats_and_validations_follow_the_rows() -> None:
@@ -65,7 +65,7 @@ def test_bad_row_counts_are_refused(value: object) -> None:
 
 def test_evaluate_leaves_out_rows_below_the_covered_range(tmp_path: Path) -> None:
     path = workbook(tmp_path / "c.xlsx", 50, 60)
-    inputs = lecture.read_inputs(path)
+    inputs = read_books(path).inputs()
     assert len(inputs.recettes) == 60  # read all, rows 2..61
     assert S.evaluate(inputs, 50)[CA] == 500.0         # rows 2..51 only: 50 × 10 = 500
     assert S.evaluate(inputs, 60)[CA] == 600.0         # 60 × 10 = 600
@@ -98,7 +98,7 @@ def test_template_for_200_rows_is_standard_and_matches_the_engine(tmp_path: Path
     fast = summary_values(out / "moyen.xlsx")
     assert fast[CA] == pytest.approx(1851.0)            # 150 × 12,34 = 1 851,00
     engine = formules.evaluate_with_formulas(source)
-    python = S.evaluate(lecture.read_inputs(source), 200)
+    python = S.evaluate(read_books(source).inputs(), 200)
     differ = {}
     for cell in S.summary_cells(200):
         mine, theirs = S.excel_value(python[cell.ref]), engine.get(f"{L.SHEET_SYNTHESE}!{cell.ref}")

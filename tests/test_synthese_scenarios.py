@@ -19,7 +19,8 @@ import openpyxl
 import pytest
 
 from xlae import cli, formules
-from xlae.template import build, generer, lecture, layout as L, synthese as S
+from xlae.books.calamine import read_books
+from xlae.template import build, generer, layout as L, synthese as S
 from xlae.template import synthese_droits as D
 
 HOUSEHOLD = {"parts": 2.5, "autres_revenus": 25000, "rfr": 40000, "ca_n2": 30000, "ca_n3": 20000}
@@ -59,7 +60,7 @@ def computed(tmp_path_factory: pytest.TempPathFactory):
                    check=True, capture_output=True, timeout=300)
     shown = {name: openpyxl.load_workbook(out / path.name, data_only=True)[L.SHEET_SYNTHESE]
              for name, path in paths.items()}
-    python = {name: S.evaluate(lecture.read_inputs(path)) for name, path in paths.items()}
+    python = {name: S.evaluate(read_books(path).inputs()) for name, path in paths.items()}
     return folder, paths, shown, python
 
 

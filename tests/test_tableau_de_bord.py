@@ -14,11 +14,12 @@ from openpyxl import load_workbook
 
 from xlae import udfs
 from xlae.rates import get_rates
-from xlae.template import build, exemple, layout as L, lecture, natif as N, synthese as S
+from xlae.books.xl import books_of_workbook
+from xlae.template import build, exemple, layout as L, natif as N, synthese as S
 
 K = S.KEY_CELLS
 EXAMPLE_FILE = Path(__file__).resolve().parents[1] / "workbooks" / "exemple-auto-entrepreneur.xlsx"
-EXAMPLE = lecture.workbook_inputs(exemple.example_workbook())  # monthly BNC, created 16/06/2025, books to October
+EXAMPLE = books_of_workbook(exemple.example_workbook()).inputs()  # monthly BNC, created 16/06/2025, books to October
 
 
 def _at(today: dt.date, inputs=EXAMPLE) -> dict:
@@ -49,7 +50,7 @@ def test_current_month_is_marked_running() -> None:
     values = _at(dt.date(2026, 2, 20))  # January due 28/02: January is over, so not « en cours »
     assert values[K["prochaine_periode"]] == "janvier 2026"
     wb = build.build_workbook({"activite": "bnc", "annee": 2026, "periodicite": "trimestrielle"})
-    values = _at(dt.date(2026, 12, 2), lecture.workbook_inputs(wb))
+    values = _at(dt.date(2026, 12, 2), books_of_workbook(wb).inputs())
     # Quarterly: T3 was due 31/10; T4 (October–December) is due 31/01/2027 and still running.
     assert values[K["prochaine_periode"]] == "4e trimestre 2026 (en cours)"
     assert values[K["prochaine_echeance"]] == dt.date(2027, 1, 31)
@@ -66,7 +67,7 @@ def test_a_year_already_over_says_so() -> None:
 def test_first_declaration_spans_from_the_creation_day() -> None:
     creation = dt.date(2026, 3, 15)
     wb = build.build_workbook({"activite": "service_bic", "annee": 2026, "date_creation": creation})
-    values = _at(dt.date(2026, 4, 2), lecture.workbook_inputs(wb))
+    values = _at(dt.date(2026, 4, 2), books_of_workbook(wb).inputs())
     first_due = udfs.ae_echeance(creation, "mensuelle", creation)
     assert values[K["prochaine_echeance"]] == first_due
     end = dt.date(first_due.year, first_due.month, 1) - dt.timedelta(days=1)
@@ -80,9 +81,9 @@ def test_alert_sentence_and_rates_version() -> None:
     version = N.rates_version(get_rates())
     assert values[K["version_bareme"]] == (f"Barème xlae du {version:%d/%m/%Y} (feuille Barèmes ; « xlae baremes » "
                                            "le met à jour)")
-    empty = lecture.workbook_inputs(build.build_workbook({"annee": 2026}))
+    empty = books_of_workbook(build.build_workbook({"annee": 2026})).inputs()
     assert _at(dt.date(2026, 5, 1), empty)[K["alerte"]] == "Erreur : activite : aucune activité renseignée dans la plage."
-    quiet = lecture.workbook_inputs(build.build_workbook({"activite": "vente", "annee": 2026}))
+    quiet = books_of_workbook(build.build_workbook({"activite": "vente", "annee": 2026})).inputs()
     assert _at(dt.date(2026, 5, 1), quiet)[K["alerte"]] == ("Rien à signaler : 0,0 % du plafond et 0,0 % du seuil "
                                                             "de TVA utilisés.")
 

@@ -13,7 +13,7 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlae import udfs
+from xlae import udfs, udfs_droits
 
 WORDS = ["vente", "service_bic", "bnc", "bnc_cipav", "BNC", "Libéral", "oui", "non", "VRAI", "mensuelle",
          "trimestrielle", "drom", "mayotte", "metropole", "commerciale", "artisanale", "liberale", "57",
@@ -44,23 +44,24 @@ def acceptable(result) -> bool:
     return False
 
 
-def _check(name: str, data) -> None:
-    function = getattr(udfs, name)
+def _check(module, name: str, data) -> None:
+    function = getattr(module, name)
     count = len(inspect.signature(function).parameters)
     args = [data.draw(VALUE, label=f"arg{i}") for i in range(count)]
     result = function(*args)
     assert acceptable(result), (name, args, result)
 
 
-def _make(name: str):
+def _make(module, name: str):
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(data=st.data())
     def test(data):
-        _check(name, data)
+        _check(module, name, data)
 
     test.__name__ = f"test_{name}_never_raises"
     return test
 
 
-for _name in udfs.__all__:
-    globals()[f"test_{_name}_never_raises"] = _make(_name)
+for _module in (udfs, udfs_droits):
+    for _name in _module.__all__:
+        globals()[f"test_{_name}_never_raises"] = _make(_module, _name)

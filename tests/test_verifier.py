@@ -9,7 +9,7 @@ import pytest
 
 from test_verifier_support import D, findings, make_book, purchase, receipt
 from xlae.cli import main
-from xlae.ledger.workbook import open_book
+from xlae.books.calamine import open_books
 from xlae.template import layout
 
 
@@ -178,8 +178,8 @@ def test_wrong_parameters_are_findings_naming_the_cell(tmp_path: Path) -> None:
     path = make_book(tmp_path / "livre.xlsx", params={"activite": "astronaute", "periodicite": "hebdo",
                                                       "acre": "oui", "date_creation": None},
                      recettes=clean_rows())
-    book = open_book(path)
-    where = {name: book.parameter_cell(name)[1] for name in ("activite", "periodicite", "date_creation")}
+    book = open_books(path)
+    where = {name: book.parameter_place(name).ref.partition('!')[2] for name in ("activite", "periodicite", "date_creation")}
     found = findings(path)
     assert any(t.startswith(f"Paramètres, ligne {where['activite'][1:]}, colonne B : activite : valeur "
                             "« astronaute » refusée") for t in found), found

@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 from openpyxl.workbook.defined_name import DefinedName
 
-from xlae.ledger.workbook import open_book
+from xlae.books.calamine import open_books
 from xlae.template import layout
 
 TODAY = dt.date(2026, 11, 23)  # reference day of the verifier tests: nothing in the books after it
@@ -110,16 +110,12 @@ def findings(path: Path, today: dt.date = TODAY) -> list[str]:
     """``xlae verifier``'s findings for the workbook at ``path``, as printed."""
     from xlae.ledger.checks import check_book
 
-    book = open_book(path)
-    try:
-        return [f.text() for f in check_book(book, today)]
-    finally:
-        book.close()
+    return [f.text() for f in check_book(open_books(path), today)]
 
 
 def test_make_book_is_accepted_as_template(tmp_path: Path) -> None:
     path = make_book(tmp_path / "livre.xlsx", recettes=[receipt(D("2026-03-05"), "F2026-001", 1200)])
-    book = open_book(path)
+    book = open_books(path)
     assert book.parameter("annee")[0] == 2026
     rows = book.rows(layout.SHEET_RECETTES)
     assert [(r.row, r.get("reference"), r.get("montant")) for r in rows] == [(2, "F2026-001", 1200)]

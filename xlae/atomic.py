@@ -50,7 +50,7 @@ def fsync_folder(folder: str | os.PathLike[str]) -> None:
 
 @contextmanager
 def atomic_path(target: str | os.PathLike[str], mode: int | None = None,
-                suffix: str = ".tmp", replace: bool = True) -> Iterator[Path]:
+                suffix: str = ".tmp", replace: bool = True, sync_folder: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; put it at ``target`` on success.
 
     ``mode`` defaults to the permissions of a new file (the caller passes the
@@ -58,6 +58,9 @@ def atomic_path(target: str | os.PathLike[str], mode: int | None = None,
     name (Excel only opens a file whose name ends in .xlsx/.xlsm). With
     ``replace=False`` an existing ``target`` is never replaced, even one created
     meanwhile by another program: ``FileExistsError`` is raised instead.
+    ``sync_folder=False`` leaves the flush of the folder (the new name) to the
+    caller: a batch writing thousands of new files flushes its folder once, at the
+    end (the data of each file is still flushed before its name is given).
     ``OSError`` propagates: callers turn it into a French message.
     """
     target = Path(target)
@@ -72,7 +75,8 @@ def atomic_path(target: str | os.PathLike[str], mode: int | None = None,
             os.replace(temporary, target)
         else:
             _place_new(temporary, target)
-        fsync_folder(target.parent)
+        if sync_folder:
+            fsync_folder(target.parent)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

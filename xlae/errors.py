@@ -18,8 +18,17 @@ class XlaeError(ValueError):
 
 
 def show(value: Any) -> str:
-    """Render a user value inside a message (« … »), short."""
-    text = repr(value) if not isinstance(value, str) else value
+    """Render a user value inside a message (« … »), short; a date as the user typed it (JJ/MM/AAAA)."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, (dt.date, dt.datetime)):
+        text = f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+        if isinstance(value, dt.datetime):
+            text += f" {value:%H:%M:%S}"
+    else:
+        text = repr(value) if not isinstance(value, str) else value
     if len(text) > 60:
         text = text[:57] + "…"
     return f"« {text} »"
@@ -69,3 +78,16 @@ def os_reason(error: OSError) -> str:
     if name in _OS_REASONS:
         return _OS_REASONS[name]
     return f"erreur système {name or error.errno or type(error).__name__}"
+
+
+def csv_reason(error: Exception) -> str:
+    """French reason of a ``csv.Error`` (its own text is English: « field larger than field limit »)."""
+    text = str(error)
+    if "field limit" in text:
+        return "un champ dépasse 128 Kio (guillemet non refermé ?)"
+    if "NUL" in text:
+        return "caractère nul (fichier binaire ?)"
+    if "EOF" in text or "newline" in text:
+        return "guillemet ouvert et non refermé"
+    return "ligne CSV mal formée"
+

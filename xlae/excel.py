@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import time
 from typing import Any, Callable
 
 import xlwings as xw
@@ -40,7 +41,7 @@ CATEGORY = "xlae (micro-entrepreneur)"
 MEMO_SIZE = 65536  # results kept per function: a workbook asks the same few values in many cells
 
 CLASSIC, OFFICEJS, PYTHON = "classic", "officejs", "python"
-_RANGES = (list, tuple)
+_RANGES = frozenset((list, tuple))
 
 # The options every argument gets, in both runtimes: a 2-D list for a range (its shape
 # is kept), and error cells as their text (classic xlwings reads them as None otherwise).
@@ -57,6 +58,30 @@ ARG_ANNEE = "Année sur quatre chiffres (vide : année en cours)."
 def money(value: Any) -> float:
     """An amount as a cell shows it: rounded half up to the cent, as a float."""
     return float(cents(value))
+
+
+class _Memo:
+    """What every AE_* result depends on besides its arguments: the rates sheet in use and the day
+    (an empty date means today). Checked once per call, cheaply: the memos start afresh when
+    either changes, so a hit is one dictionary lookup.
+    """
+
+    def __init__(self) -> None:
+        self.rates: object = None
+        self.midnight = 0.0  # time.time() of the next local midnight
+        self.generation = 0  # bumped when the rates sheet or the day changes
+
+    def current(self) -> int:
+        rates = get_rates()
+        if rates is not self.rates or time.time() >= self.midnight:
+            tomorrow = dt.date.today() + dt.timedelta(days=1)
+            self.midnight = dt.datetime.combine(tomorrow, dt.time()).timestamp()
+            self.rates = rates
+            self.generation += 1
+        return self.generation
+
+
+_MEMO = _Memo()
 
 
 def runtime() -> str:
@@ -87,24 +112,36 @@ def excel_function(spill: str | None = None, **argument_help: str) -> Callable[[
             raise TypeError(f"{function.__name__}: the help must name exactly {parameters}")
         mode = runtime()
         body = _spilling(function, parameters, spill) if spill else function
-        # A recalculation asks the same cell values again and again: one result per (arguments,
-        # rates sheet in use, day — an empty date means today). Errors are not kept.
-        memo = functools.lru_cache(maxsize=MEMO_SIZE, typed=True)(lambda args, rates, today: function(*args))
+        # A recalculation asks the same cell values again and again: one result per arguments and
+        # their types (TRUE is not 1 for a CA), for the rates sheet and the day of ``_MEMO``.
+        # Errors are not kept.
+        memo: dict[tuple[Any, ...], Any] = {}
+        seen = [0]  # the _MEMO generation the entries were computed in
 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
-                for value in args:
-                    if value.__class__ in _RANGES:
-                        break
-                else:
-                    if not kwargs:  # one cell per argument: the call Excel repeats thousands of times
-                        try:
-                            return memo(args, get_rates(), dt.date.today())
-                        except TypeError:  # a value that cannot be a key (not from Excel)
-                            return function(*args)
-                kwargs = {name: one_cell(value) for name, value in kwargs.items()}
-                return body(*map(one_cell, args), **kwargs)
+                types = tuple(map(type, args))
+                if kwargs or not _RANGES.isdisjoint(types):  # a range, or a call from Python by name
+                    kwargs = {name: one_cell(value) for name, value in kwargs.items()}
+                    return body(*map(one_cell, args), **kwargs)
+                # one cell per argument: the call Excel repeats thousands of times
+                generation = _MEMO.current()
+                if seen[0] != generation:
+                    memo.clear()
+                    seen[0] = generation
+                key = (args, types)
+                try:
+                    return memo[key]
+                except KeyError:
+                    pass
+                except TypeError:  # a value that cannot be a key (not from Excel)
+                    return function(*args)
+                result = memo[key] = function(*args)
+                if len(memo) > MEMO_SIZE:
+                    memo.clear()
+                    memo[key] = result
+                return result
             except XlaeError as error:
                 if mode == OFFICEJS:
                     raise
@@ -116,7 +153,7 @@ def excel_function(spill: str | None = None, **argument_help: str) -> Callable[[
         wrapper.__name__ = wrapper.__qualname__ = excel_name(function)
         wrapper.python_name = function.__name__
         wrapper.argument_help = dict(argument_help)
-        wrapper.cache_clear = memo.cache_clear
+        wrapper.cache_clear = memo.clear
         decorated = wrapper
         for name in reversed(parameters):
             decorated = xw.arg(name, doc=argument_help[name], **ARGUMENT_OPTIONS)(decorated)

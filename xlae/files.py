@@ -38,6 +38,46 @@ def kind_reason(info: os.stat_result) -> str | None:
             "lui-même")
 
 
+def read_regular(path: str | os.PathLike[str], what: str, argument: str, limit: int) -> bytes:
+    """Bytes of a regular file of at most ``limit`` bytes, else a French error naming ``what`` and the file.
+
+    Opened without blocking, then checked on the open handle: a FIFO or a device
+    (« /dev/zero ») is refused before any byte is read, a file over ``limit`` before
+    it is loaded.
+    """
+    given = Path(path)
+    try:
+        handle = os.open(given, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        if os.path.islink(given):
+            raise XlaeError(f"{what} : {given.name} est un lien symbolique vers « {os.readlink(given)} », qui "
+                            "n'existe pas.", argument) from None
+        raise XlaeError(f"{what} : le fichier {given} n'existe pas.", argument) from None
+    except OSError as error:
+        raise XlaeError(f"{what} : ouverture de {given} impossible ({os_reason(error)}).", argument) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "un dossier" if stat.S_ISDIR(info.st_mode) else "un fichier spécial (tube, périphérique)"
+            raise XlaeError(f"{what} : {given.name} est {kind}, pas un fichier ordinaire.", argument)
+        if info.st_size > limit:
+            raise XlaeError(f"{what} : {given.name} fait {info.st_size / 2**20:.0f} Mio ; la limite est "
+                            f"{limit // 2**20} Mio. Indiquez un fichier plus petit (une période plus courte).",
+                            argument)
+        with os.fdopen(handle, "rb", closefd=True) as stream:
+            handle = -1
+            data = stream.read(limit + 1)
+    except OSError as error:
+        raise XlaeError(f"{what} : lecture de {given.name} impossible ({os_reason(error)}).", argument) from None
+    finally:
+        if handle >= 0:
+            os.close(handle)
+    if len(data) > limit:  # grew while being read
+        raise XlaeError(f"{what} : {given.name} dépasse {limit // 2**20} Mio (il grandit pendant la lecture ?).",
+                        argument)
+    return data
+
+
 def writable_target(path: str | os.PathLike[str], argument: str = "classeur") -> Path:
     """The real file to replace for ``path``: symbolic links followed, refused when read-only or hard-linked."""
     given = Path(path)

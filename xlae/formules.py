@@ -172,22 +172,12 @@ def _quiet_engine() -> Iterator[None]:
 
 def _last_used_rows(source: Path, sheets: tuple[str, ...]) -> dict[str, int]:
     """Last row holding any value, per ledger sheet (header row when empty); absent sheets left out."""
-    from python_calamine import CalamineWorkbook
+    from .books.calamine import read_books
+    from .template import layout
 
-    book = CalamineWorkbook.from_path(str(source))
-    try:
-        last: dict[str, int] = {}
-        for sheet in sheets:
-            if sheet not in book.sheet_names:
-                continue
-            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            count = len(rows)
-            while count and all(v == "" or v is None for v in rows[count - 1]):
-                count -= 1
-            last[sheet] = max(count, 1)
-        return last
-    finally:
-        book.close()
+    books = read_books(source, required=(), ledger_formulas=False)
+    return {sheet: max(len(books.frame(sheet)) + layout.FIRST_DATA_ROW - 1, 1)
+            for sheet in sheets if books.has(sheet)}
 
 
 def _trimmed_copy(source: Path, folder: Path) -> Path:
@@ -200,8 +190,8 @@ def _trimmed_copy(source: Path, folder: Path) -> Path:
     and MAX(…*ROW()) ignore them). A customised formula keeps its full ranges. The user's
     file is only read.
     """
-    from .batch import summary, xlsx
-    from .template import layout
+    from .batch import xlsx
+    from .template import layout, standard
     from .template.coverage import covered_rows
 
     with zipfile.ZipFile(source) as archive:
@@ -211,7 +201,7 @@ def _trimmed_copy(source: Path, folder: Path) -> Path:
             return source
         xml = archive.read(part)
         found = xlsx.formula_cells(xml)
-        standard = summary.standard_formulas(covered_rows(found))
+        expected = standard.standard_formulas(covered_rows(found))
         last = _last_used_rows(source, (layout.SHEET_RECETTES, layout.SHEET_ACHATS))
         if not last:
             return source
@@ -226,7 +216,7 @@ def _trimmed_copy(source: Path, folder: Path) -> Path:
         for start, end in xlsx.formula_cell_spans(xml):
             cell = xml[start:end].decode("utf-8")
             ref = xlsx.attributes(cell[:cell.index(">")].encode()).get("r", "")
-            if ref in standard and summary.normalise(found.get(ref, "")) == standard[ref]:
+            if ref in expected and standard.normalise(found.get(ref, "")) == expected[ref]:
                 trimmed = ranges.sub(shorter, cell)
                 if trimmed != cell:
                     pieces += [xml[position:start], trimmed.encode("utf-8")]

@@ -125,8 +125,11 @@ def workbook_lock(workbook: str | os.PathLike[str], command: str, argument: str 
                         "attendez la fin de cette commande puis relancez (rien n'a été modifié).", argument)
     try:
         info = f"commande={command};pid={os.getpid()};depuis={dt.datetime.now():%H:%M:%S}"
-        os.ftruncate(handle, 0)
-        os.write(handle, info.encode("utf-8"))
+        try:
+            os.ftruncate(handle, 0)
+            os.write(handle, info.encode("utf-8"))
+        except OSError:  # a full disk: the lock holds without its holder's name; the writes that follow say why
+            pass
         yield
     finally:
         if _UNLINK_WHILE_OPEN:

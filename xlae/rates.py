@@ -184,6 +184,9 @@ def parse_rates(text: str, origin: str) -> Rates:
     return Rates(rows, origin)
 
 
+MAX_BYTES = 16 << 20  # the shipped sheet is about 100 KB; a larger file is not a rates sheet
+
+
 def bundled_text() -> str:
     """CSV text of the rates sheet shipped in the package."""
     return resources.files("xlae.data").joinpath("baremes.csv").read_text(encoding="utf-8")
@@ -194,13 +197,22 @@ def load_rates(path: str | os.PathLike[str] | None = None) -> Rates:
     path = path or os.environ.get(ENV_VAR) or None
     if path is None:
         return parse_rates(bundled_text(), "intégré")
+    from .files import read_regular
+
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        os.stat(file)
     except FileNotFoundError:
-        raise XlaeError(f"Barème : fichier {str(file)!r} introuvable.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise XlaeError(f"Barème : impossible de lire {str(file)!r} ({error}).") from None
+        if not os.path.islink(file):  # a broken link is said so by read_regular
+            raise XlaeError(f"Barème : fichier {str(file)!r} introuvable.") from None
+    except OSError:
+        pass  # read_regular gives the reason
+    raw = read_regular(file, "Barème", "--bareme", MAX_BYTES)  # a FIFO or a device is refused, not waited on
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise XlaeError(f"Barème : impossible de lire {str(file)!r} (octet {error.start + 1} : pas du texte "
+                        "UTF-8 ; enregistrez le fichier en UTF-8).") from None
     return parse_rates(text, repr(str(file)))
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TextIO
 
+from ..atomic import fsync_folder
 from ..errors import XlaeError, os_reason
 from . import report, runner, summary
 from .progress import Progress
@@ -43,12 +44,13 @@ def collect(paths: list[str]) -> list[Path]:
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+            # Not only regular files: a FIFO or a broken link named .xlsx gets a report row saying what it is.
+            inside = sorted(p for p in path.iterdir() if not p.is_dir() and p.suffix.lower() in SUFFIXES
                             and not p.name.startswith(("~$", ".")) and not _REPORT.fullmatch(p.name))
             if not inside:
                 raise XlaeError(f"CHEMIN : aucun classeur .xlsx dans le dossier « {text} ».", "CHEMIN")
             found += inside
-        elif path.exists():
+        elif os.path.lexists(path):  # a broken link too: its report row says where it points
             found.append(path)
         else:
             raise XlaeError(f"CHEMIN : « {text} » n'existe pas (ni fichier, ni dossier).", "CHEMIN")
@@ -142,6 +144,7 @@ def recalculate(paths: list[str], output: str | None = None, workers: int | None
     except BaseException:
         bar.clear()
         raise
+    fsync_folder(folder)  # the names of every copy, on disk before the report that lists them
     rows = [o.row for o in outcomes]
     amber, red = summary.alert_thresholds()
     xlsx_name, csv_name = report_names(folder, jobs)

@@ -26,5 +26,8 @@ def print_result(result: BatchResult, out: TextIO | None = None, err: TextIO | N
     if renamed or result.report_csv.name != REPORT_CSV:
         print("Des fichiers de ces noms étaient déjà dans le dossier : ils sont gardés tels quels, les nouveaux "
               f"portent un numéro ({', '.join((renamed + [result.report_csv.name])[:4])}…).", file=out)
+    for outcome in result.outcomes:
+        if outcome.row is not None and outcome.row.remarque:
+            print(f"Remarque : {outcome.source} — {outcome.row.remarque}", file=out)
     for outcome in failed:
         print(f"Échec : {outcome.source} — {outcome.error}", file=err)

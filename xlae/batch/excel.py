@@ -16,7 +16,10 @@ from typing import Callable
 from ..atomic import atomic_path
 from ..errors import XlaeError
 from ..template import layout
-from . import reader, summary, xlsx
+from ..books.archive import open_archive, package_of
+from ..books.calamine import books_of
+from ..books.model import position
+from . import summary
 from .report import ReportRow
 from .runner import Job, Outcome
 
@@ -58,8 +61,8 @@ def _one(app, job: Job) -> Outcome:
     source, target = Path(job.source), Path(job.target)
     outcome = Outcome(job.source, None, engine="excel")
     try:
-        with reader.open_archive(source) as archive:
-            package = reader.package_of(archive)
+        with open_archive(source) as archive:
+            package_of(archive)
         with atomic_path(target, suffix=source.suffix) as temporary:
             shutil.copyfile(source, temporary)
             book = app.books.open(str(temporary), update_links=False)
@@ -68,20 +71,19 @@ def _one(app, job: Job) -> Outcome:
                 book.save()
             finally:
                 book.close()
-        with reader.open_archive(target) as archive:
-            package = reader.package_of(archive)
-            refs = set(xlsx.formula_cells(archive.read(package.sheets[layout.SHEET_SYNTHESE])))
-            ledgers = reader.read_ledgers(target, package)
+        with open_archive(target) as archive:
+            books = books_of(target, archive, package_of(archive), ledger_formulas=False)
+            refs = set(books.summary_formulas or {})
         from python_calamine import CalamineWorkbook
 
         book = CalamineWorkbook.from_path(str(target))
         grid = book.get_sheet_by_name(layout.SHEET_SYNTHESE).to_python(skip_empty_area=False)
         book.close()
         for ref in refs:
-            row, column = reader.position(ref)
+            row, column = position(ref)
             outcome.values[ref] = grid[row][column] if row < len(grid) and column < len(grid[row]) else None
         outcome.target = str(target)
-        outcome.row = summary.report_row(source.name, ledgers, outcome.values, job.today)
+        outcome.row = summary.report_row(source.name, books, outcome.values, job.today)
     except XlaeError as error:
         outcome.error = str(error)
     except Exception as error:  # Excel's COM/AppleScript errors have many types

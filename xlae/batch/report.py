@@ -40,6 +40,7 @@ class ReportRow:
     situation_plafond: str | None = None
     lignes_invalides: int | None = None
     erreur: str | None = None
+    remarque: str | None = None   # not a failure: a customised Synthèse evaluated as it is
 
 
 TITLES = {
@@ -56,6 +57,7 @@ TITLES = {
     "situation_plafond": "Situation au regard du plafond",
     "lignes_invalides": "Lignes invalides",
     "erreur": "Erreur",
+    "remarque": "Remarque",
 }
 MONEY = ("ca", "plafond", "derniere_periode")
 KEYS = tuple(f.name for f in fields(ReportRow))
@@ -117,7 +119,7 @@ def write_xlsx(rows: list[ReportRow], folder: Path, amber: float, red: float, na
     formats = {"ca": "#,##0.00 €", "plafond": "#,##0.00 €", "derniere_periode": "#,##0.00 €",
                "part_plafond": "0.0 %", "echeance": "DD/MM/YYYY", "prochaine_echeance": "DD/MM/YYYY",
                "annee": "0"}
-    widths = {"fichier": 32, "activite": 14, "tva": 48, "situation_plafond": 48, "erreur": 48}
+    widths = {"fichier": 32, "activite": 14, "tva": 48, "situation_plafond": 48, "erreur": 48, "remarque": 48}
     for index, key in enumerate(KEYS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = widths.get(key, 16)

@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import XlaeError, os_reason
-from ..template import layout
 from ..template.coverage import covered_rows
-from . import reader, summary, writer, xlsx
+from ..books.archive import open_archive, package_of
+from ..books.calamine import books_of
+from ..template import standard
+from . import summary, writer
 from .report import ReportRow
 
 ENGINES = ("auto", "python", "formules", "excel")
@@ -57,23 +59,24 @@ def recalculate(job: Job) -> Outcome:
     source, target = Path(job.source), Path(job.target)
     outcome = Outcome(job.source, None)
     try:
-        with reader.open_archive(source) as archive:
-            package = reader.package_of(archive)
-            formulas = reader.summary_formulas(archive, package)
-            ledgers = reader.read_ledgers(source, package)
+        with open_archive(source) as archive:
+            package = package_of(archive)
+            books = books_of(source, archive, package, ledger_formulas=False, baremes=True)
+            formulas = books.summary_formulas
+            books.parametres  # every named parameter cell exists, else the reason (not_template)
             rows = covered_rows(formulas)
-            changed = summary.differences(formulas, rows)
-            replaced, _ = summary.customisation(formulas, rows)
+            changed = standard.differences(formulas, rows)
+            replaced, modified = standard.customisation(formulas, rows)
             outcome.customised = changed
             engine = job.engine
             if engine == "auto":
                 engine = "formules" if changed else "python"
             if engine == "python" and changed:
-                raise XlaeError(f"synthèse personnalisée (formules modifiées : {summary.refs_text(changed)}) : le moteur "
+                raise XlaeError(f"synthèse personnalisée (formules modifiées : {standard.refs_text(changed)}) : le moteur "
                                 "rapide ne la connaît pas ; relancez avec --moteur auto ou formules.")
             outcome.engine = engine
             if engine == "python":
-                values = summary.evaluate_standard(ledgers, rows, job.today)
+                values = summary.evaluate_standard(books, rows, job.today)
             elif engine == "formules":
                 values = summary.evaluate_formulas(source)
             else:
@@ -81,10 +84,11 @@ def recalculate(job: Job) -> Outcome:
             writer.write_copy(archive, package, values, source, target)
         outcome.values = values
         outcome.target = str(target)
-        outcome.row = summary.report_row(source.name, ledgers, values, job.today)
-        notes = (summary.replaced_note(replaced), summary.rows_beyond_template(ledgers, rows),
-                 summary.ledger_problems(ledgers), summary.summary_problems(ledgers, values),
-                 summary.baremes_note(ledgers))
+        outcome.row = summary.report_row(source.name, books, values, job.today)
+        outcome.row.remarque = standard.modified_note(modified)
+        notes = (standard.replaced_note(replaced), summary.rows_beyond_template(books, rows),
+                 summary.ledger_problems(books), summary.summary_problems(books, values),
+                 summary.baremes_note(books))
         if any(notes):
             outcome.error = f"copie écrite, mais {' ; '.join(p.rstrip('.') for p in notes if p)}."
     except XlaeError as error:
@@ -132,16 +136,17 @@ def run(jobs: list[Job], workers: int = 1, rates_path: str | None = None,
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker,
                                initargs=(rates_path,))
     try:
-        pending: dict[Future[Outcome], int] = {pool.submit(task, job): i for i, job in enumerate(jobs)}
+        pending: dict[Future[Outcome], int] = {pool.submit(_lean, task, job): i for i, job in enumerate(jobs)}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 index = pending.pop(future)
                 try:
                     results[index] = future.result()
-                except Exception as error:  # the worker died (killed, out of memory…)
+                except Exception:  # the worker died (killed, out of memory…): its English text says no more
                     results[index] = Outcome(jobs[index].source, None, row=ReportRow(
-                        Path(jobs[index].source).name), error=f"le processus de calcul s'est arrêté ({error}).")
+                        Path(jobs[index].source).name), error="le processus de calcul s'est arrêté brutalement "
+                        "(tué, ou mémoire insuffisante ?) ; le classeur n'a pas été recalculé, relancez-le seul.")
                     results[index].row.erreur = results[index].error
                 if on_done:
                     on_done(results[index])
@@ -150,6 +155,14 @@ def run(jobs: list[Job], workers: int = 1, rates_path: str | None = None,
         raise
     pool.shutdown(wait=True)
     return [results[i] for i in range(len(jobs))]
+
+
+def _lean(task: Callable[[Job], Outcome], job: Job) -> Outcome:
+    """``task`` in a worker, its outcome sent back without the computed cells: the parent reads the
+    report row only, and 10 000 workbooks × 700 cells would fill its memory (and the pipe)."""
+    outcome = task(job)
+    outcome.values = {}
+    return outcome
 
 
 def _warm_up() -> None:

@@ -11,76 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import XlaeError
-from .reader import Ledgers
+from ..template.standard import ref_order
 from .report import ReportRow
 
-_QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
-_STRING = re.compile(r'("(?:[^"]|"")*")')
+if TYPE_CHECKING:
+    from ..books.model import Books
 
-
-def normalise(formula: str) -> str:
-    """Spelling-insensitive form of a formula: no '=', upper case outside strings,
-    no ``_xlfn.``/``_xludf.`` prefixes, sheet names unquoted (Excel rewrites these on save)."""
-    text = formula.strip().removeprefix("=")
-    parts = _STRING.split(text)
-    for index in range(0, len(parts), 2):  # even parts are outside string literals
-        part = _QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", parts[index])
-        part = part.upper().replace("_XLFN.", "").replace("_XLUDF.", "")
-        parts[index] = part
-    return "".join(parts)
-
-
-@lru_cache(maxsize=4)
-def standard_formulas(rows: int | None = None) -> dict[str, str]:
-    """ref -> normalised formula of the standard summary, as ``xlae modele --lignes rows`` writes it."""
-    from ..template import layout, synthese
-
-    cells = synthese.summary_cells(rows or layout.MAX_ROWS)
-    return {cell.ref.replace("$", ""): normalise(cell.formula) for cell in cells}
-
-
-def differences(found: dict[str, str], rows: int | None = None) -> list[str]:
-    """Refs of the summary sheet whose formula differs from the standard (empty: standard)."""
-    expected = standard_formulas(rows)
-    changed = [ref for ref, formula in expected.items() if normalise(found.get(ref, "")) != formula]
-    changed += [ref for ref in found if ref not in expected]
-    return sorted(set(changed), key=_ref_order)
-
-
-def customisation(found: dict[str, str], rows: int | None = None) -> tuple[list[str], list[str]]:
-    """(refs whose standard formula was replaced by a value or cleared, refs whose formula was changed)."""
-    expected = standard_formulas(rows)
-    replaced = sorted((ref for ref in expected if ref not in found), key=_ref_order)
-    modified = [ref for ref in differences(found, rows) if ref in found]
-    return replaced, modified
-
-
-def replaced_note(replaced: list[str]) -> str | None:
-    """French warning for a Synthèse whose formulas were overwritten with numbers (its figures may be false)."""
-    if not replaced:
-        return None
-    return (f"Synthèse personnalisée : {len(replaced)} formule(s) remplacée(s) par une valeur ou effacée(s) "
-            f"({refs_text(replaced)}) ; ces cellules ne se calculent plus à partir des livres et leurs chiffres "
-            "peuvent être faux : recréez le classeur avec « xlae modele » et recopiez-y vos lignes")
-
-
-def refs_text(refs: list[str], limit: int = 6) -> str:
-    shown = ", ".join(refs[:limit])
-    return shown + (f" et {len(refs) - limit} autre(s)" if len(refs) > limit else "")
-
-
-def _ref_order(ref: str) -> tuple[int, str]:
-    match = re.match(r"([A-Z]+)(\d+)", ref)
-    return (int(match.group(2)), match.group(1)) if match else (0, ref)
-
-
-def evaluate_standard(ledgers: Ledgers, rows: int | None = None, today: dt.date | None = None) -> dict[str, Any]:
+def evaluate_standard(books: "Books", rows: int | None = None, today: dt.date | None = None) -> dict[str, Any]:
     """Every formula cell of the standard template (covering ``rows`` ledger rows), computed by the rules.
 
     With the workbook's own Barèmes sheet when it has one, as its formulas compute;
@@ -88,17 +29,16 @@ def evaluate_standard(ledgers: Ledgers, rows: int | None = None, today: dt.date 
     """
     from ..template import bareme_classeur, layout, synthese
 
-    inputs = synthese.Inputs(parametres=ledgers.parametres, recettes=ledgers.recettes, achats=ledgers.achats)
-    with bareme_classeur.using(getattr(ledgers, "baremes", None)):
-        return synthese.evaluate(inputs, rows or layout.MAX_ROWS, today)
+    with bareme_classeur.using(books.baremes):
+        return synthese.evaluate(books.inputs(), rows or layout.MAX_ROWS, today)
 
 
-def baremes_note(ledgers: Ledgers) -> str | None:
+def baremes_note(books: "Books") -> str | None:
     """Why the figures of a workbook whose Barèmes differs from the installed rates may surprise."""
     from ..rates import get_rates
     from ..template import bareme_classeur, natif
 
-    own = getattr(ledgers, "baremes", None)
+    own = books.baremes
     if own is None:
         return None
     return bareme_classeur.recalc_note(bareme_classeur.difference(own, get_rates()), natif.rates_version(own))
@@ -121,7 +61,7 @@ def alert_thresholds() -> tuple[float, float]:
     return synthese.ALERT_AMBER, synthese.ALERT_RED
 
 
-def report_row(name: str, ledgers: Ledgers, values: dict[str, Any], today: dt.date | None = None) -> ReportRow:
+def report_row(name: str, books: "Books", values: dict[str, Any], today: dt.date | None = None) -> ReportRow:
     """The report's figures for one workbook, read from its evaluated summary cells.
 
     The ceiling shown is the one the summary compares with (sales ceiling when the
@@ -146,11 +86,12 @@ def report_row(name: str, ledgers: Ledgers, values: dict[str, Any], today: dt.da
 
     year = number(key["annee"])
     ceiling_ref = key["plafond_vente"] if get(f"B{S.ROW_PART_VENTE}") is not None else key["plafond_services"]
-    row = ReportRow(name, activite=_text(ledgers.parametres.get("activite")),
+    parametres = books.parametres
+    row = ReportRow(name, activite=_text(parametres.get("activite")),
                     annee=int(year) if year is not None else None, ca=number(key["ca_annee"]),
                     plafond=number(ceiling_ref), part_plafond=number(key["part_plafond"]),
                     tva=_text(get(key["statut_tva"])), situation_plafond=_text(get(key["statut_plafond"])))
-    row.prochaine_echeance = next_due_date(ledgers.parametres, today or dt.date.today())
+    row.prochaine_echeance = next_due_date(parametres, today or dt.date.today())
     invalid = number(key["lignes_invalides"])
     row.lignes_invalides = int(invalid) if invalid is not None else None
     months = range(S.MONTH_FIRST, S.MONTH_FIRST + 12)
@@ -205,14 +146,15 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def rows_beyond_template(ledgers: Ledgers, rows: int | None = None) -> str | None:
+def rows_beyond_template(books: "Books", rows: int | None = None) -> str | None:
     """French warning when ledger rows lie below the last row the summary's formulas cover."""
     from ..template import coverage, layout
 
     rows = rows or layout.MAX_ROWS
     last = layout.last_data_row(rows)
     notes, lowest = [], last
-    for sheet, frame in ((layout.SHEET_RECETTES, ledgers.recettes), (layout.SHEET_ACHATS, ledgers.achats)):
+    for sheet in (layout.SHEET_RECETTES, layout.SHEET_ACHATS):
+        frame = books.frame(sheet)
         below = frame.loc[frame["row"] > last]
         filled = below["row"][below.drop(columns="row").notna().any(axis=1)] if len(below) else below["row"]
         if len(filled):
@@ -223,38 +165,42 @@ def rows_beyond_template(ledgers: Ledgers, rows: int | None = None) -> str | Non
     return f"{' et '.join(notes)} : {coverage.uncovered_advice(rows, coverage.rows_needed(lowest))}."
 
 
-def ledger_problems(ledgers: Ledgers, limit: int = 3) -> str | None:
+def ledger_problems(books: "Books", limit: int = 3) -> str | None:
     """French warning for ledger cells the Synthèse takes as numbers but counts in no year, or not to the cent.
 
     Why: a date serial outside Excel's calendar (3 000 000, a NaN that calamine
     reads as 30/12/1899) passes ISNUMBER, so the Synthèse neither counts the row
     in any year nor lists it as invalid; an amount of 1e30 is summed but cannot
-    be held to the cent. Neither may pass silently.
+    be held to the cent. Neither may pass silently: each is named with the words
+    of ``xlae verifier`` (``books.cells``, the one definition of a valid cell).
     """
-    from .. import coerce
-    from ..format import euros
-    from ..rules.money import EXACT_LIMIT, exceeds_exact_limit, to_decimal
-    from ..template import layout
+    from ..books.cells import FIRST_DAY, cell_amount, cell_date
+    from ..books.model import LEDGERS
+    from ..rules.money import EXACT_LIMIT
+
+    import numpy as np
 
     found: list[str] = []
-    for sheet, frame in ((layout.SHEET_RECETTES, ledgers.recettes), (layout.SHEET_ACHATS, ledgers.achats)):
-        columns = {c.key: c.letter for c in (layout.RECETTES_COLUMNS if sheet == layout.SHEET_RECETTES
-                                               else layout.ACHATS_COLUMNS)}
-        for row, date, amount in zip(frame["row"], frame["date"], frame["montant"]):
-            where = f"{sheet}!{columns['date']}{row}"
-            if isinstance(date, dt.datetime):
-                date = date.date()
-            if isinstance(date, dt.date) and date < coerce.EXCEL_EPOCH + dt.timedelta(days=1):
-                found.append(f"{where} : date {date:%d/%m/%Y} avant le 01/01/1900 (valeur illisible ?), comptée "
-                             "dans aucune année")
-            elif isinstance(date, (int, float)) and not isinstance(date, bool) and not (
-                    math.isfinite(date) and 1 <= date <= coerce.MAX_SERIAL):
-                found.append(f"{where} : date {_number_text(date)} hors du calendrier d'Excel (numéro de série de 1 à "
-                             f"{coerce.MAX_SERIAL}), comptée dans aucune année")
-            if isinstance(amount, (int, float)) and not isinstance(amount, bool) and (
-                    not math.isfinite(amount) or exceeds_exact_limit(to_decimal(float(amount)))):
-                found.append(f"{sheet}!{columns['montant']}{row} : montant {_number_text(amount)} trop grand ou "
-                             f"illisible (au-delà de {euros(EXACT_LIMIT, 0)} un tableur ne garde pas les centimes)")
+    limit_float = float(EXACT_LIMIT)
+    for sheet, columns in LEDGERS.items():
+        frame = books.frame(sheet)
+        letters = {c.key: c.letter for c in columns}
+        dates, amounts = frame["date"].to_numpy(dtype=object), frame["montant"].to_numpy(dtype=object)
+        kinds = np.frompyfunc(type, 1, 1)(dates) if len(dates) else dates
+        # Candidates only (numbers, and dates before 1900), judged one by one by books.cells.
+        suspect = (kinds == float) | (kinds == int)
+        old = np.flatnonzero((kinds == dt.date) | (kinds == dt.datetime))
+        suspect[old[[d.year < FIRST_DAY.year for d in dates[old]]]] = True
+        numbers = np.flatnonzero(np.frompyfunc(type, 1, 1)(amounts) == float) if len(amounts) else []
+        values = amounts[numbers].astype(float)
+        with np.errstate(invalid="ignore"):
+            large = np.asarray(numbers)[~(np.abs(values) < limit_float)] if len(numbers) else []
+        rows = frame["row"].to_numpy()
+        problems = [(int(rows[i]), "date", cell_date(dates[i])[1]) for i in np.flatnonzero(suspect)]
+        problems += [(int(rows[i]), "montant", cell_amount(amounts[i])[1]) for i in large]
+        for row, key, problem in sorted(problems, key=lambda item: (item[0], item[1] != "date")):
+            if problem:
+                found.append(f"{sheet}!{letters[key]}{row} : {problem}")
     if not found:
         return None
     more = f" et {len(found) - limit} autre(s)" if len(found) > limit else ""
@@ -265,33 +211,30 @@ def _number_text(value: float) -> str:
     return str(int(value)) if math.isfinite(value) and value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
-def summary_problems(ledgers: Ledgers, values: dict[str, Any]) -> str | None:
+def summary_problems(books: "Books", values: dict[str, Any]) -> str | None:
     """French warning when the recalculated summary is incomplete or silently ignores a parameter.
 
-    Why: a workbook whose summary shows « Erreur : … » cells (empty activity…) or whose
-    « CA de l'année précédente » is dropped because the activity is not one of the four
-    categories (the summary's formulas compare it with "vente", "service_bic"…) must not
-    pass as « recalculé » in a batch of 30 clients.
+    Why: a workbook whose Paramètres hold a value ``xlae verifier`` and ``xlae declaration``
+    refuse (an activity that is not one of the four categories, « peut-être » for
+    ACRE…), whose summary shows « Erreur : … » cells, or whose « CA de l'année
+    précédente » is dropped, must not pass as « recalculé » in a batch of 30 clients.
+    The parameters are read by the one definition (``books.parameters``).
     """
+    from ..books.parameters import read_parameters
     from ..format import euros
     from ..template import layout
 
-    from ..rules.vocabulary import parse_activite
-
     notes = []
-    activite = ledgers.parametres.get("activite")
-    previous = ledgers.parametres.get("ca_annee_precedente")
-    cell = layout.PARAMETER_CELLS["activite"]
-    if activite is not None:  # the same reading as xlae verifier (empty: the Synthèse shows its own errors)
-        try:
-            parse_activite(activite, f"{layout.SHEET_PARAMETRES}!{cell} (activite)")
-        except XlaeError as error:
-            notes.append(f"{str(error).rstrip('.')} (xlae verifier le signale aussi)")
-    if (isinstance(previous, (int, float)) and not isinstance(previous, bool)
-            and str(activite or "").strip().lower() not in layout.CATEGORIES):
-        notes.append(f"{layout.SHEET_PARAMETRES}!{cell} (activite) : {f'« {_text(activite)} »' if activite is not None else 'vide'} n'est pas une des "
+    activite, previous = books.parameter("activite")[0], books.parameter("ca_annee_precedente")[0]
+    where = books.parameter_place("activite").ref
+    dropped = (isinstance(previous, (int, float)) and not isinstance(previous, bool)
+               and str(activite or "").strip().lower() not in layout.CATEGORIES)
+    if dropped:  # first: the amount lost; then the refusal in the words of xlae verifier
+        notes.append(f"{where} (activite) : {f'« {_text(activite)} »' if activite is not None else 'vide'} n'est pas une des "
                      f"catégories {', '.join(layout.CATEGORIES)} : le « CA de l'année précédente » saisi "
                      f"({euros(previous)}) n'est compté nulle part ; choisissez l'activité dans la liste")
+    _, problems = read_parameters(books)
+    notes += [f"{p.where} : {p.message.rstrip('.')} (xlae verifier le signale aussi)" for p in problems]
     prefix = layout.SHEET_SYNTHESE + "!"
     from ..template import synthese
 
@@ -301,7 +244,7 @@ def summary_problems(ledgers: Ledgers, values: dict[str, Any]) -> str | None:
     errors = sorted(((ref.removeprefix(prefix), value) for ref, value in values.items()
                      if ("!" not in ref or ref.startswith(prefix)) and ref.removeprefix(prefix) not in
                      synthese.DASHBOARD_REFS  # the dashboard repeats the first error of the detail
-                     and isinstance(value, str) and value.startswith("Erreur")), key=lambda item: _ref_order(item[0]))
+                     and isinstance(value, str) and value.startswith("Erreur")), key=lambda item: ref_order(item[0]))
     if errors:
         ref, message = errors[0]
         notes.append(f"{len(errors)} cellule(s) de la Synthèse en erreur, dont {ref} : « {message} » ; "

@@ -10,6 +10,7 @@ formula cell keeping its ``<f>`` and style and getting a cached ``<v>``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 import struct
@@ -37,6 +38,8 @@ _CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
 _CELL_CLOSE = re.compile(rb"</(?:\w+:)?c>")
 _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
 _CALC_PR = re.compile(rb"<((?:\w+:)?)calcPr\b([^>]*?)(/?)>")
+_REF_ATTR = re.compile(rb"(?<![\w:])r\s*=\s*(\"[^\"]*\"|'[^']*')")
+_TYPE_ATTR = re.compile(rb"\s+t\s*=\s*(\"[^\"]*\"|'[^']*')")
 
 
 def _attrs(raw: bytes) -> dict[str, str]:
@@ -110,15 +113,56 @@ def split_reference(text: str) -> tuple[str, str] | None:
     return sheet, match.group(3) + match.group(4)
 
 
+@dataclass(frozen=True)
+class _FormulaCell:
+    """One formula cell of a worksheet, as ``with_cached_values`` rewrites it."""
+
+    start: int
+    end: int
+    ref: str
+    text: str      # formula text as stored, unescaped (no '=')
+    head: bytes    # start tag without its ``t`` attribute nor a closing '/'
+    body: bytes    # the <f> element, byte for byte, then the opening <v>
+    close: bytes   # </v></c> (with the namespace prefix of the cell element)
+
+
+_LAYOUTS: dict[bytes, tuple[_FormulaCell, ...]] = {}
+_LAYOUTS_KEPT = 8  # distinct sheets remembered: a batch of standard workbooks has one Synthèse per --lignes
+
+
+def _formula_layout(xml: bytes) -> tuple[_FormulaCell, ...]:
+    """The formula cells of ``xml``, parsed once per distinct sheet (keyed by its BLAKE2 digest).
+
+    Why: every standard workbook of a batch holds the same Synthèse XML (≈ 400 KB,
+    ≈ 700 formulas); listing its formulas and patching its values scanned it twice
+    per workbook, about half the time of a small workbook.
+    """
+    key = hashlib.blake2b(xml, digest_size=20).digest()
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        layout = tuple(_parse_formula_cell(xml, start, end) for start, end in _formula_cell_spans(xml))
+        if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+            del _LAYOUTS[next(iter(_LAYOUTS))]  # oldest first
+        _LAYOUTS[key] = layout
+    return layout
+
+
+def _parse_formula_cell(xml: bytes, start: int, end: int) -> _FormulaCell:
+    cell = xml[start:end]
+    head = cell[:cell.index(b">")]
+    text = _FORMULA_TEXT.search(cell)
+    formula = text.group(1).decode("utf-8") if text else ""
+    ref = _REF_ATTR.search(head)
+    prefix = _CELL_OPEN.match(cell).group(1)
+    return _FormulaCell(
+        start, end, unescape(ref.group(1)[1:-1].decode("utf-8")) if ref else "",
+        unescape(formula) if "&" in formula else formula, _TYPE_ATTR.sub(b"", head.rstrip(b"/")),
+        _FORMULA.search(cell).group(0) + b"<" + prefix + b"v>", b"</" + prefix + b"v></" + prefix + b"c>")
+
+
 def formula_cells(xml: bytes) -> dict[str, str]:
     """Every formula cell of a worksheet: ref -> formula text as stored (no '=')."""
-    found: dict[str, str] = {}
-    for start, end in _formula_cell_spans(xml):
-        cell = xml[start:end]
-        ref = _attrs(cell[:cell.index(b">")]).get("r", "")
-        text = _FORMULA_TEXT.search(cell)
-        found[ref] = unescape(text.group(1).decode("utf-8")) if text else ""
-    return found
+    return {cell.ref: cell.text for cell in _formula_layout(xml)}
 
 
 def _formula_cell_spans(xml: bytes) -> list[tuple[int, int]]:
@@ -138,7 +182,9 @@ def _formula_cell_spans(xml: bytes) -> list[tuple[int, int]]:
             position = found + len(needle)
             continue
         match = _FORMULA.match(xml, found)
-        starts = list(_CELL_START.finditer(xml, max(0, found - 1000), found))
+        # the cell's start tag is just before: look close first (the latest start wins either way)
+        starts = list(_CELL_START.finditer(xml, max(0, found - 160), found)) or list(
+            _CELL_START.finditer(xml, max(0, found - 1000), found))
         close = _CELL_CLOSE.search(xml, match.end()) if match else None
         if not starts or close is None:
             raise ValueError("cellule de formule mal formée dans la feuille")
@@ -148,6 +194,8 @@ def _formula_cell_spans(xml: bytes) -> list[tuple[int, int]]:
 
 def cached_value(value: Any) -> tuple[str | None, str]:
     """(cell type attribute, text of <v>) for a computed value."""
+    if value.__class__ is float and math.isfinite(value):  # most summary cells
+        return None, _number(value)
     if isinstance(value, bool):
         return "b", "1" if value else "0"
     if isinstance(value, dt.datetime):
@@ -182,24 +230,17 @@ def with_cached_values(xml: bytes, values: Mapping[str, Any]) -> tuple[bytes, se
     pieces: list[bytes] = []
     written: set[str] = set()
     position = 0
-    for start, end in _formula_cell_spans(xml):
-        cell = xml[start:end]
-        open_end = cell.index(b">")
-        head = cell[:open_end]
-        attrs = _attrs(head)
-        ref = attrs.get("r", "")
-        if ref not in values:
+    for cell in _formula_layout(xml):
+        if cell.ref not in values:
             continue
-        kind, text = cached_value(values[ref])
-        prefix = _CELL_OPEN.match(cell).group(1)
-        formula = _FORMULA.search(cell).group(0)
-        head = re.sub(rb"\s+t\s*=\s*(\"[^\"]*\"|'[^']*')", b"", head.rstrip(b"/"))
-        if kind is not None:
-            head += b' t="' + kind.encode() + b'"'
-        body = formula + b"<" + prefix + b"v>" + escape(text).encode("utf-8") + b"</" + prefix + b"v>"
-        pieces += [xml[position:start], head, b">", body, b"</" + prefix + b"c>"]
-        written.add(ref)
-        position = end
+        kind, text = cached_value(values[cell.ref])
+        if kind is None:  # a number: nothing to escape
+            pieces += [xml[position:cell.start], cell.head, b">", cell.body, text.encode(), cell.close]
+        else:
+            pieces += [xml[position:cell.start], cell.head, b' t="', kind.encode(), b'">', cell.body,
+                       escape(text).encode("utf-8"), cell.close]
+        written.add(cell.ref)
+        position = cell.end
     pieces.append(xml[position:])
     return b"".join(pieces), written
 
@@ -221,20 +262,30 @@ def without_calc_chain(content_types: bytes, rels: bytes) -> tuple[bytes, bytes]
     return content_types, rels
 
 
-def copy_with_changes(source: zipfile.ZipFile, target: BinaryIO, changes: Mapping[str, bytes | None]) -> None:
-    """Write ``source`` to ``target``: members in ``changes`` replaced (None: dropped),
-    the others copied raw, still compressed, so a 100 000-row sheet costs a disk copy."""
+def copy_with_changes(source: zipfile.ZipFile, target: BinaryIO, changes: Mapping[str, bytes | None],
+                      compresslevel: int = 6) -> None:
+    """Write ``source`` to ``target``: members in ``changes`` replaced (None: dropped) or added,
+    compressed at ``compresslevel``; the others copied raw, still compressed, so a 100 000-row
+    sheet costs a disk copy."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
+        infos = source.infolist()
+        for info in infos:
             if info.filename in changes:
                 data = changes[info.filename]
                 if data is not None:
                     fresh = zipfile.ZipInfo(info.filename, info.date_time)
                     fresh.compress_type = zipfile.ZIP_DEFLATED
                     fresh.external_attr = info.external_attr
-                    out.writestr(fresh, data, compresslevel=6)
+                    out.writestr(fresh, data, compresslevel=compresslevel)
                 continue
             _copy_raw(source, info, out)
+        present = {info.filename for info in infos}
+        stamp = infos[0].date_time if infos else (1980, 1, 1, 0, 0, 0)
+        for name, data in changes.items():
+            if name not in present and data is not None:
+                fresh = zipfile.ZipInfo(name, stamp)
+                fresh.compress_type = zipfile.ZIP_DEFLATED
+                out.writestr(fresh, data, compresslevel=compresslevel)
 
 
 def _copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:

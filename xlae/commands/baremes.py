@@ -26,24 +26,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..ledger.workbook import writing
+    from ..books.write import writing
 
     with writing(args.classeur, "xlae baremes") as path:  # one writer at a time, from reading to saving
         return _update(path)
 
 
 def _update(path) -> int:
-    from ..ledger.workbook import RECALC_NOTE, open_book, save_safely
+    from ..books.calamine import open_books
+    from ..books.write import RECALC_NOTE, save_workbook
     from ..rates import get_rates
     from ..template import build, layout
     from ..template import bareme_classeur as B
     from ..template import natif
 
-    book = open_book(path, write=True)
-    wb = book.wb
-    if layout.SHEET_BAREMES not in wb.sheetnames:
+    book = open_books(path)  # the template's checks and French errors, as every ledger command
+    if not book.has(layout.SHEET_BAREMES):
         raise XlaeError(f"classeur : {book.path.name} n'a pas de feuille « {layout.SHEET_BAREMES} » ; il n'a pas "
                         "été créé avec « xlae modele ».", "classeur")
+    wb = _load(book.path)
     sheet = wb[layout.SHEET_BAREMES]
     own = B.rates_from_rows([list(r) for r in sheet.iter_rows(values_only=True)],
                             f"{book.path.name}, feuille {layout.SHEET_BAREMES}")
@@ -59,7 +60,7 @@ def _update(path) -> int:
     index = wb.sheetnames.index(layout.SHEET_BAREMES)
     wb.remove(sheet)
     build.write_baremes(wb.create_sheet(layout.SHEET_BAREMES, index), rows, new)
-    backup = save_safely(book)
+    backup = save_workbook(book.path, wb)
     print(f"Feuille {layout.SHEET_BAREMES} de {book.path.name} mise à jour : barème xlae du {old:%d/%m/%Y} → "
           f"{new:%d/%m/%Y} ({len(installed.rows)} lignes du barème installé).")
     if diff.missing:
@@ -72,6 +73,18 @@ def _update(path) -> int:
     print(f"Version précédente sauvegardée : {backup.name}")
     print(RECALC_NOTE)
     return 0
+
+
+def _load(path):
+    """The whole workbook in openpyxl (formulas kept): the Barèmes sheet is rewritten with its styles."""
+    from openpyxl import load_workbook
+
+    from ..books.calamine import damaged
+
+    try:
+        return load_workbook(path, data_only=False, keep_vba=path.suffix.lower() == ".xlsm")
+    except Exception:  # the file passed the archive checks; openpyxl's text is English
+        raise damaged(path, None) from None
 
 
 def _list_added(added: list) -> None:

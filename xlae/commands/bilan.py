@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 
@@ -32,9 +33,9 @@ def output_path(classeur: Path, annee: int, sortie: str | None) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     from .. import coerce
-    from ..errors import XlaeError
+    from ..errors import XlaeError, os_reason
     from ..ledger import bilan
-    from ..ledger.workbook import open_book
+    from ..books.calamine import open_books
 
     annee = coerce.to_covered_year(args.annee, "ANNEE")
     classeur = Path(args.classeur)
@@ -44,24 +45,25 @@ def run(args: argparse.Namespace) -> int:
                         "--sortie")
     if target.is_dir():
         raise XlaeError(f"--sortie : {target} est un dossier ; indiquez un nom de fichier .xlsx.", "--sortie")
-    if target.exists() and not args.force:
+    if os.path.lexists(target) and not args.force:
         raise XlaeError(f"--sortie : {target} existe déjà ; ajoutez --force pour le remplacer, ou choisissez un "
                         "autre nom avec --sortie.", "--sortie")
     if target.resolve() == classeur.resolve():
         raise XlaeError("--sortie : le bilan ne peut pas remplacer le classeur lui-même.", "--sortie")
+    if os.path.lexists(target):  # --force: the real file behind a link, never a read-only or hard-linked one
+        from ..files import writable_target
+
+        target = writable_target(target, "--sortie")
     foyer = bilan.Household(coerce.to_number(args.parts, "--parts"), coerce.to_amount(args.autres_revenus, "--autres-revenus"),
                             None if args.rfr is None else coerce.to_amount(args.rfr, "--rfr"),
                             True if args.couple else None)
-    book = open_book(classeur)
-    try:
-        result = bilan.compute(book, annee, foyer)
-    finally:
-        book.close()
+    result = bilan.compute(open_books(classeur), annee, foyer)
     for line in bilan.render_text(result):
         print(line)
     try:
         bilan.write_xlsx(result, target)
     except OSError as error:
-        raise XlaeError(f"--sortie : impossible d'écrire {target} ({error}).", "--sortie") from None
+        raise XlaeError(f"--sortie : impossible d'écrire {target} ({os_reason(error)}) ; aucun fichier de bilan "
+                        "incomplet n'a été laissé, le classeur n'est pas modifié.", "--sortie") from None
     print(f"\nBilan enregistré dans {target}")
     return 0

@@ -8,14 +8,7 @@ import os
 import stat
 from decimal import Decimal
 
-from ..atomic import copy_file
 from ..errors import XlaeError, os_reason
-from ..format import day, euros
-from ..ledger import closing
-from ..ledger.checks import check_book
-from ..ledger.periods import parse_period
-from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely, writing
-from ..template import layout
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +29,10 @@ def archive_name(book_path, code: str):
 
 
 def run(args: argparse.Namespace, today: dt.date | None = None, now: dt.datetime | None = None) -> int:
+    from ..books.write import writing
+    from ..format import day
+    from ..ledger.periods import parse_period
+
     now = now or dt.datetime.now()
     today = today or now.date()
     period = parse_period(args.periode, allow_year=True)
@@ -47,7 +44,15 @@ def run(args: argparse.Namespace, today: dt.date | None = None, now: dt.datetime
 
 
 def _close(period, path, today: dt.date, now: dt.datetime) -> int:
-    book = open_book(path, write=True)
+    from ..atomic import copy_file
+    from ..books.calamine import open_books
+    from ..books.write import refuse_if_open_in_excel, save
+    from ..format import day, euros
+    from ..ledger import closing
+    from ..ledger.checks import check_book
+    from ..template import layout
+
+    book = open_books(path)
     closures, problems = closing.read_closures(book)
     closing.require_readable(problems, book)
     done = next((c for c in closures if c.periode == period.code), None)
@@ -72,21 +77,19 @@ def _close(period, path, today: dt.date, now: dt.datetime) -> int:
                         "de nouveau.", "classeur")
     refuse_if_open_in_excel(book.path)
     records = closing.closure_rows(period.code, period.debut, period.fin, rows, archive.name, now)
-    closing.append_closure(book, records)
-    backup = save_safely(book)
+    backup = save(closing.append_closure(book, records))
     try:  # temporary file, fsync, then the name: never a truncated archive, never over another file
         copy_file(book.path, archive, mode=stat.S_IREAD | stat.S_IRGRP | stat.S_IROTH)
     except OSError as error:
-        raise XlaeError(f"la clôture est enregistrée dans {book.path.name}, mais la copie d'archive "
+        raise XlaeError(f"la clôture est enregistrée dans {book.name}, mais la copie d'archive "
                         f"{archive.name} n'a pas pu être créée ({os_reason(error)}) ; copiez le classeur "
                         "vous-même.", "classeur") from None
     receipts = sum(1 for r in rows if r.sheet == layout.SHEET_RECETTES)
     print(f"Période {period.code} ({period.label}, du {day(period.debut)} au {day(period.fin)}) clôturée : "
           f"{receipts} recette(s), {len(rows) - receipts} achat(s), total encaissé {euros(Decimal(records[0][8]))}.")
     print(f"Empreinte SHA-256 de la période : {records[0][6]}")
-    print(f"Enregistrée dans la feuille masquée « {layout.SHEET_CLOTURES} » de {book.path.name} ; "
+    print(f"Enregistrée dans la feuille masquée « {layout.SHEET_CLOTURES} » de {book.name} ; "
           f"copie d'archive en lecture seule : {archive.name} (gardez-la hors de ce dossier, et notez "
           "l'empreinte).")
     print(f"Version précédente sauvegardée : {backup.name}")
-    print(RECALC_NOTE)
     return 0

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
-import sys
 
-from ..ledger import declaration
-from ..ledger.workbook import open_book
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,11 +22,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    book = open_book(args.classeur)
-    try:
-        result = declaration.compute(book, args.periode)
-    finally:
-        book.close()
+    import csv
+    import json
+    import sys
+
+    from ..books.calamine import open_books
+    from ..ledger import declaration
+
+    result = declaration.compute(open_books(args.classeur), args.periode)
     if args.format == "json":
         print(json.dumps(declaration.as_dict(result), ensure_ascii=False, indent=2))
     elif args.format == "csv":

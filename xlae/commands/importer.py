@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from ..errors import XlaeError
 from ..format import day, euros
-from ..rules.vocabulary import parse_activite
-from ..template import layout
-from ..ledger import importing
-from ..ledger.closing import read_closures
-from ..ledger.regles import read_rules
-from ..ledger.statement import read_statement
-from ..ledger.workbook import RECALC_NOTE, open_book, refuse_if_open_in_excel, save_safely, writing
+
+if TYPE_CHECKING:  # the ledger tools load heavy modules: imported by the functions that use them
+    from ..ledger import importing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "importer", help="importe les crédits d'un relevé bancaire (CSV ou OFX) dans le livre des recettes",
-        description="Lit un relevé bancaire CSV ou OFX (export de votre banque), transforme les crédits en "
+        "importer", help="importe les crédits d'un relevé bancaire (CSV, OFX, QIF ou CAMT.053) dans le livre des "
+                          "recettes",
+        description="Lit un relevé bancaire CSV, OFX, QIF ou CAMT.053 (export de votre banque), transforme les crédits en "
                     "recettes (date d'encaissement = date du relevé) et affiche un aperçu. Avec --appliquer, "
                     "les ajoute à la feuille Recettes (une sauvegarde du classeur est faite avant). Réimporter "
                     "le même relevé n'ajoute rien ; un crédit qui ressemble à une recette déjà saisie à la main "
                     "(même montant à 7 jours près, ou même référence) n'est ajouté que si vous le demandez.")
-    parser.add_argument("releve", metavar="RELEVE.csv", help="export CSV ou OFX du relevé bancaire")
+    parser.add_argument("releve", metavar="RELEVE.csv", help="export CSV, OFX, QIF ou CAMT.053 (XML) du relevé bancaire")
     parser.add_argument("--classeur", required=True, metavar="FICHIER.xlsx", help="classeur créé avec xlae modele")
     parser.add_argument("--regles", metavar="REGLES.csv",
                         help="règles de classement : motif;client;categorie;nature;mode[;reference]")
@@ -39,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
+    from ..books.write import writing
+
     if not args.appliquer:
         return _run(args, args.classeur, today)
     with writing(args.classeur, "xlae importer --appliquer") as path:  # one writer at a time
@@ -46,8 +46,17 @@ def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, path, today: dt.date | None) -> int:
+    from ..books.calamine import open_books
+    from ..books.write import RECALC_NOTE, refuse_if_open_in_excel, save
+    from ..ledger import importing
+    from ..ledger.closing import read_closures
+    from ..ledger.regles import read_rules
+    from ..ledger.statement import read_statement
+    from ..rules.vocabulary import parse_activite
+    from ..template import layout
+
     today = today or dt.date.today()
-    book = open_book(path, write=args.appliquer)
+    book = open_books(path)
     raw, where = book.parameter("activite")
     default_categorie = parse_activite(raw, f"{where} (activite)").value
     closures, _ = read_closures(book)
@@ -58,7 +67,6 @@ def _run(args: argparse.Namespace, path, today: dt.date | None) -> int:
                                   closures, today, force)
     unknown = sorted(force - {p.line.line for p in proposals})
     if unknown:
-        book.close()
         raise XlaeError(f"--ajouter-lignes : ligne(s) {', '.join(map(str, unknown))} : pas un crédit du relevé "
                         f"{statement.path.name} ; indiquez les numéros de la colonne « Ligne » de l'aperçu.",
                         "--ajouter-lignes")
@@ -66,14 +74,12 @@ def _run(args: argparse.Namespace, path, today: dt.date | None) -> int:
         print(line)
     new = [p for p in proposals if p.status == importing.NOUVELLE]
     too_low = importing.uncovered(book, len(new))
-    if not new or not args.appliquer or too_low:
-        book.close()
     if not new:
         print("Rien à ajouter au livre des recettes.")
         return 0
     if too_low and args.appliquer:
         raise XlaeError(f"classeur : {too_low}, puis relancez l'import. Rien n'a été écrit dans "
-                        f"{book.path.name}.", "classeur")
+                        f"{book.name}.", "classeur")
     if not args.appliquer:
         if too_low:
             print(f"Attention : {too_low} ; --appliquer refusera d'écrire dans ce classeur.")
@@ -82,10 +88,10 @@ def _run(args: argparse.Namespace, path, today: dt.date | None) -> int:
                   f"à la feuille {layout.SHEET_RECETTES}.")
         return 0
     refuse_if_open_in_excel(book.path)
-    first, last = importing.append_receipts(book, proposals)
-    backup = save_safely(book)
+    edits, first, last = importing.append_receipts(book, proposals)
+    backup = save(edits)
     print(f"{_n(len(new), 'recette ajoutée', 'recettes ajoutées')} à la feuille {layout.SHEET_RECETTES} "
-          f"(lignes {first} à {last}) de {book.path.name}.")
+          f"(lignes {first} à {last}) de {book.name}.")
     print(f"Version précédente sauvegardée : {backup.name}")
     print(RECALC_NOTE)
     return 0
@@ -105,7 +111,9 @@ def _n(count: int, singular: str, plural: str | None = None) -> str:
 
 def describe_layout(statement) -> list[str]:
     """What was understood of the file: format, encoding, separator, which column is what."""
-    if statement.how == "OFX":
+    from ..ledger.statement import NAMED_FORMATS
+
+    if statement.how in NAMED_FORMATS:
         return [f"Relevé {statement.path.name} : {statement.encoding}."]
     separator = "tabulation" if statement.delimiter == chr(9) else statement.delimiter
     where = f"en-tête ligne {statement.header_line}" if statement.header_line else "sans ligne d'en-tête"
@@ -130,6 +138,8 @@ def describe_layout(statement) -> list[str]:
 
 def preview(statement, proposals: list[importing.Proposal]) -> list[str]:
     """The preview table and the summary, in French."""
+    from ..ledger import importing
+
     lines = describe_layout(statement)
     if statement.ignored_columns:
         lines.append(f"Colonnes ignorées : {', '.join(statement.ignored_columns)}.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import XlaeError
-from ..template import build, layout
+from ..template import layout
 
 DEFAULT_NAME = "modele-auto-entrepreneur.xlsx"
 
@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..template import build
+
     if args.exemple:
         from ..template import exemple
         if args.annee is not None:

@@ -12,13 +12,8 @@ import argparse
 import datetime as dt
 from decimal import Decimal
 
-from .. import coerce
 from ..errors import XlaeError
 from ..format import day, euros, percent
-from ..rates import Rate, get_rates
-from ..rules import abattement, contributions, cotisations, plafond, tva
-from ..rules.money import EXACT_LIMIT, ZERO, cents, exceeds_exact_limit
-from ..rules.vocabulary import Nature, parse_activite, parse_nature, parse_zone
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,6 +44,12 @@ def run(args: argparse.Namespace) -> int:
 
 def simulate(args: argparse.Namespace) -> list[str]:
     """The report lines (kept separate from printing, for tests)."""
+    from .. import coerce
+    from ..rates import Rate, get_rates
+    from ..rules import abattement, contributions, cotisations, plafond, tva
+    from ..rules.money import ZERO, cents
+    from ..rules.vocabulary import Nature, parse_activite, parse_nature, parse_zone
+
     rates = get_rates()
     activite = parse_activite(args.activite)
     ca = _amount(args.ca, "--ca")
@@ -167,6 +168,9 @@ def simulate(args: argparse.Namespace) -> list[str]:
 
 def _amount(text: str, argument: str):
     """A CA from the command line, refused beyond what can be computed to the cent."""
+    from .. import coerce
+    from ..rules.money import EXACT_LIMIT, exceeds_exact_limit
+
     amount = coerce.to_amount(text, argument)
     if exceeds_exact_limit(amount):
         raise XlaeError(f"{argument} : {text} refusé : au-delà de {euros(EXACT_LIMIT, 0)}, un montant ne se "
@@ -177,6 +181,7 @@ def _amount(text: str, argument: str):
 def _rights_tax_forecasts(args: argparse.Namespace, activite, ca: Decimal, previous: Decimal | None, year: int,
                           start: dt.date | None, cite) -> list[str]:
     """Quarters, IJ and maternity, barème vs VL, crossing dates: the same rules as ``xlae bilan``."""
+    from .. import coerce
     from ..rules import droits, impot, prevision
 
     foyer = impot.household(coerce.to_number(args.parts, "--parts"), True if args.couple else None, "--parts")

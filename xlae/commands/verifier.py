@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from ..ledger.checks import check_book
-from ..ledger.workbook import open_book
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,15 +20,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
-    book = open_book(args.classeur)
-    try:
-        findings = check_book(book, today)
-    finally:
-        book.close()
+    from ..books.calamine import open_books
+    from ..ledger.checks import check_book
+
+    book = open_books(args.classeur)
+    findings = check_book(book, today)
     for finding in findings:
         print(finding.text())
     if findings:
-        print(f"{len(findings)} anomalie(s) dans {book.path.name}.")
+        print(f"{len(findings)} anomalie(s) dans {book.name}.")
         return 1
-    print(f"Aucune anomalie dans {book.path.name}.")
+    print(f"Aucune anomalie dans {book.name}.")
     return 0

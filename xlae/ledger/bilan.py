@@ -22,8 +22,8 @@ from ..rules.money import ZERO
 from ..rules.periods import first_of_year
 from ..rules.vocabulary import Activite
 from .declaration import FORM_LABELS, year_receipts
-from .params import Parameters, require_parameters
-from .workbook import Book
+from ..books.model import Books
+from ..books.parameters import Parameters, require_parameters
 
 
 @dataclass
@@ -65,7 +65,7 @@ def _by_category(receipts: list) -> dict[Activite, Decimal]:
     return totals
 
 
-def _previous(book: Book, params: Parameters, annee: int) -> tuple[dict[Activite, Decimal], str]:
+def _previous(book: Books, params: Parameters, annee: int) -> tuple[dict[Activite, Decimal], str]:
     """CA of N-1 as the Synthèse takes it: the Paramètres cell (main activity) when typed, else the ledger."""
     given, where = book.parameter("ca_annee_precedente")
     if params.annee == annee and isinstance(given, (int, float)) and not isinstance(given, bool):
@@ -76,7 +76,7 @@ def _previous(book: Book, params: Parameters, annee: int) -> tuple[dict[Activite
     return _by_category(receipts), "livre des recettes"
 
 
-def compute(book: Book, annee: int, foyer_data: Household | None = None) -> Bilan:
+def compute(book: Books, annee: int, foyer_data: Household | None = None) -> Bilan:
     """The year-end pack of ``annee``."""
     rates = get_rates()
     params = require_parameters(book)
@@ -156,7 +156,7 @@ def compute(book: Book, annee: int, foyer_data: Household | None = None) -> Bila
     nxt.add("Compte bancaire dédié", account)
     nxt.add("CA de l'année précédente", f"{euros(total_n1)} ({origin_n1})")
     sections.append(nxt)
-    return Bilan(annee, book.path.name, sections, refacturer, used)
+    return Bilan(annee, book.name, sections, refacturer, used)
 
 
 def _quarters(ca: Mapping[Activite, Decimal], annee: int, cite) -> Section:

@@ -17,9 +17,9 @@ from ..format import day
 from ..rules.vocabulary import Activite
 from ..template import coverage, layout
 from . import closing
-from .cells import cell_amount, cell_categorie, cell_date, cell_mode, cell_text
-from .params import Parameters, read_parameters
-from .workbook import LEDGERS, Book, LedgerRow
+from ..books.cells import cell_amount, cell_categorie, cell_date, cell_mode, cell_text
+from ..books.model import LEDGERS, Books, LedgerRow, Place
+from ..books.parameters import Parameters, read_parameters
 
 SHEET_ORDER = (layout.SHEET_PARAMETRES, layout.SHEET_RECETTES, layout.SHEET_ACHATS, layout.SHEET_SYNTHESE,
                layout.SHEET_CLOTURES)
@@ -37,53 +37,34 @@ class Finding:
     message: str
 
     def text(self) -> str:
-        where = [self.sheet]
-        if self.row is not None:
-            where.append(f"ligne {self.row}")
-        if self.column:
-            title = _title(self.sheet, self.column)
-            where.append(f"colonne {self.column}" + (f" ({title})" if title else ""))
-        return f"{', '.join(where)} : {self.message}"
+        return f"{Place(self.sheet, self.row, self.column).text()} : {self.message}"
 
     def sort_key(self) -> tuple:
         order = SHEET_ORDER.index(self.sheet) if self.sheet in SHEET_ORDER else len(SHEET_ORDER)
         return order, self.row or 0, self.column or ""
 
 
-def _title(sheet: str, letter: str) -> str:
-    for col in LEDGERS.get(sheet, ()):
-        if col.letter == letter:
-            return col.title
-    return ""
-
-
 def _letter(sheet: str, key: str) -> str:
     return layout.column(LEDGERS[sheet], key).letter
 
 
-def check_book(book: Book, today: dt.date | None = None) -> list[Finding]:
+def check_book(book: Books, today: dt.date | None = None) -> list[Finding]:
     """Every finding of the workbook, sorted by sheet and row."""
     today = today or dt.date.today()
     params, problems = read_parameters(book)
-    findings = [_parameter_finding(p.where, p.message) for p in problems]
+    findings = [Finding(p.place.sheet, p.place.row, p.place.column, p.message) for p in problems]
     recettes = book.rows(layout.SHEET_RECETTES)
     findings += check_ledger(layout.SHEET_RECETTES, recettes, params, today)
     findings += check_numbering(recettes)
     achats = book.rows(layout.SHEET_ACHATS)
     findings += check_ledger(layout.SHEET_ACHATS, achats, params, today)
     findings += check_purchases_register(book, params, recettes, achats)
-    formulas = coverage.summary_formulas(book.wb)
-    rows = None if formulas is None else coverage.covered_rows(formulas)
+    formulas = book.summary_formulas
+    rows = book.covered_rows
     findings += check_coverage(rows, {layout.SHEET_RECETTES: recettes, layout.SHEET_ACHATS: achats})
     findings += check_summary(formulas, rows)
     findings += check_closures(book)
     return sorted(findings, key=Finding.sort_key)
-
-
-def _parameter_finding(where: str, message: str) -> Finding:
-    sheet, _, coord = where.partition("!")
-    match = re.fullmatch(r"([A-Z]+)(\d+)", coord)
-    return Finding(sheet, int(match.group(2)) if match else None, match.group(1) if match else None, message)
 
 
 def check_ledger(sheet: str, rows: list[LedgerRow], params: Parameters | None, today: dt.date) -> list[Finding]:
@@ -194,7 +175,7 @@ def check_summary(formulas: dict[str, str] | None, rows: int | None) -> list[Fin
     """
     if formulas is None:
         return []
-    from ..batch.summary import customisation, refs_text, replaced_note
+    from ..template.standard import customisation, refs_text, replaced_note
 
     replaced, modified = customisation(formulas, rows)
     found = []
@@ -255,7 +236,7 @@ def _format_ref(model: str, number: int) -> str:
     return f"{match.group('prefix')}{number:0{len(digits)}d}"
 
 
-def check_purchases_register(book: Book, params: Parameters | None, recettes: list[LedgerRow],
+def check_purchases_register(book: Books, params: Parameters | None, recettes: list[LedgerRow],
                              achats: list[LedgerRow]) -> list[Finding]:
     """Sellers of goods and lodging keep a purchases register (CGI 50-0, 5)."""
     sells = (params is not None and params.activite is Activite.VENTE) or any(
@@ -271,7 +252,7 @@ def check_purchases_register(book: Book, params: Parameters | None, recettes: li
     return []
 
 
-def check_closures(book: Book) -> list[Finding]:
+def check_closures(book: Books) -> list[Finding]:
     """Rows of closed periods changed, added or removed; a hand-edited Clôtures sheet."""
     closures, problems = closing.read_closures(book)
     found = [Finding(layout.SHEET_CLOTURES, None, None, p) for p in problems]

@@ -20,8 +20,9 @@ from typing import Any
 from ..errors import XlaeError
 from ..rules.money import to_decimal
 from ..template import layout
-from .cells import cell_amount, lenient_date
-from .workbook import LEDGERS, Book, LedgerRow
+from ..books.cells import cell_amount, lenient_date
+from ..books.model import LEDGERS, Books, LedgerRow
+from ..books.write import Edits
 
 OBJET_PERIODE = layout.CLOTURE_OBJET_PERIODE
 
@@ -54,7 +55,7 @@ def period_fingerprint(digests: list[tuple[str, str]]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def rows_in(book: Book, debut: dt.date, fin: dt.date) -> list[LedgerRow]:
+def rows_in(book: Books, debut: dt.date, fin: dt.date) -> list[LedgerRow]:
     """Rows of both ledgers whose date (even typed as text) falls in [debut, fin]."""
     found = []
     for sheet in LEDGERS:
@@ -81,16 +82,15 @@ class Closure:
     lines: list[tuple[str, int, str]] = field(default_factory=list)   # (sheet, row at closing, digest)
 
 
-def read_closures(book: Book) -> tuple[list[Closure], list[str]]:
+def read_closures(book: Books) -> tuple[list[Closure], list[str]]:
     """Closures recorded in the workbook, and problems of the Clôtures sheet itself."""
     if not book.has(layout.SHEET_CLOTURES):
         return [], []
     closures: dict[str, Closure] = {}
     problems: list[str] = []
-    for number, cells in enumerate(book.iter_values(layout.SHEET_CLOTURES, min_row=layout.FIRST_DATA_ROW,
-                                                    max_col=len(layout.CLOTURES_COLUMNS)),
+    for number, cells in enumerate(book.sheet_values(layout.SHEET_CLOTURES, layout.FIRST_DATA_ROW,
+                                                     len(layout.CLOTURES_COLUMNS)),
                                    start=layout.FIRST_DATA_ROW):
-        cells = tuple(cells) + (None,) * (len(layout.CLOTURES_COLUMNS) - len(cells))
         values = dict(zip((c.key for c in layout.CLOTURES_COLUMNS), cells))
         if all(v is None for v in values.values()):
             continue
@@ -122,7 +122,7 @@ class Tampering:
     message: str
 
 
-def compare(book: Book, closure: Closure) -> list[Tampering]:
+def compare(book: Books, closure: Closure) -> list[Tampering]:
     """Rows of a closed period changed, added or removed since the closing."""
     current = [(row, row_digest(row)) for row in rows_in(book, closure.debut, closure.fin)]
     unmatched_now = Counter((row.sheet, digest) for row, digest in current)
@@ -170,23 +170,16 @@ def closure_rows(periode: str, debut: dt.date, fin: dt.date, rows: list[LedgerRo
     return [head, *lines]
 
 
-def append_closure(book: Book, rows: list[list[Any]]) -> None:
-    """Write the rows into the hidden, protected Clôtures sheet (created when missing)."""
-    if book.has(layout.SHEET_CLOTURES):
-        ws = book.wb[layout.SHEET_CLOTURES]
-    else:
-        ws = book.wb.create_sheet(layout.SHEET_CLOTURES)
-        for col in layout.CLOTURES_COLUMNS:
-            ws[f"{col.letter}{layout.HEADER_ROW}"] = col.title
-        ws.column_dimensions["G"].width = 68
-    next_row = max(ws.max_row, layout.HEADER_ROW) + 1
-    while next_row > layout.FIRST_DATA_ROW and ws.cell(next_row - 1, 1).value is None:
+def append_closure(book: Books, rows: list[list[Any]]) -> Edits:
+    """The rows for the hidden, protected Clôtures sheet (created when missing), after its last used row."""
+    used = book.sheet_values(layout.SHEET_CLOTURES, layout.FIRST_DATA_ROW, 1) if book.has(layout.SHEET_CLOTURES) else []
+    next_row = layout.FIRST_DATA_ROW + len(used)
+    while next_row > layout.FIRST_DATA_ROW and used[next_row - 1 - layout.FIRST_DATA_ROW][0] is None:
         next_row -= 1
+    edits = Edits(book, hidden={layout.SHEET_CLOTURES})
     for offset, values in enumerate(rows):
-        for col, value in zip(layout.CLOTURES_COLUMNS, values):
-            ws[f"{col.letter}{next_row + offset}"] = value
-    ws.sheet_state = "hidden"
-    ws.protection.sheet = True
+        edits.put(layout.SHEET_CLOTURES, next_row + offset, values)
+    return edits
 
 
 def closed_on(closures: list[Closure], day: dt.date) -> Closure | None:
@@ -196,6 +189,6 @@ def closed_on(closures: list[Closure], day: dt.date) -> Closure | None:
     return None
 
 
-def require_readable(problems: list[str], book: Book) -> None:
+def require_readable(problems: list[str], book: Books) -> None:
     if problems:
-        raise XlaeError(f"{book.path.name}, feuille {layout.SHEET_CLOTURES} : {problems[0]}.", "classeur")
+        raise XlaeError(f"{book.name}, feuille {layout.SHEET_CLOTURES} : {problems[0]}.", "classeur")

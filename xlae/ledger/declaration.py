@@ -25,10 +25,10 @@ from ..rules.periods import CALENDAR
 from ..rules.vocabulary import Activite, Periodicite
 from ..template import layout
 from . import closing
-from .cells import cell_amount, cell_categorie, cell_date, lenient_date
-from .params import Parameters, require_parameters
+from ..books.cells import cell_amount, cell_categorie, cell_date, lenient_date
+from ..books.model import Books, LedgerRow
+from ..books.parameters import Parameters, require_parameters
 from .periods import Period, months_of, parse_period
-from .workbook import Book, LedgerRow
 
 # Lines of the URSSAF micro-entrepreneur declaration, in the form's order.
 FORM_LABELS = {
@@ -87,7 +87,7 @@ class Declaration:
         return sum((getattr(line, attribute) for line in self.lines), ZERO)
 
 
-def compute(book: Book, periode: str) -> Declaration:
+def compute(book: Books, periode: str) -> Declaration:
     """The declaration covering ``periode`` (« 2026-03 » or « 2026-T1 »)."""
     params = require_parameters(book)
     period = parse_period(periode)
@@ -138,7 +138,7 @@ def _check_periodicity(period: Period, periodicite: Periodicite) -> None:
                         "périodicité dans la feuille Paramètres.", "--periode")
 
 
-def _closure_warnings(book: Book, debut: dt.date, fin: dt.date) -> list[str]:
+def _closure_warnings(book: Books, debut: dt.date, fin: dt.date) -> list[str]:
     """A closed period overlapping the declaration whose rows changed since: say so before any figure."""
     closures, problems = closing.read_closures(book)
     notes = [f"Attention : registre des clôtures : {p} (xlae verifier)." for p in problems]
@@ -152,7 +152,7 @@ def _closure_warnings(book: Book, debut: dt.date, fin: dt.date) -> list[str]:
     return notes
 
 
-def _receipts(book: Book, debut: dt.date, fin: dt.date, creation: dt.date | None,
+def _receipts(book: Books, debut: dt.date, fin: dt.date, creation: dt.date | None,
               window: dt.date) -> tuple[list[tuple[dt.date, Activite, Decimal, LedgerRow]], int]:
     """Receipts of [debut, fin]; refuses rows that could belong to it but cannot be counted."""
     found = []
@@ -181,13 +181,13 @@ def _receipts(book: Book, debut: dt.date, fin: dt.date, creation: dt.date | None
     if problems:
         listed = " ; ".join(problems[:MAX_LISTED])
         more = f" (et {len(problems) - MAX_LISTED} autre(s))" if len(problems) > MAX_LISTED else ""
-        raise XlaeError(f"feuille {layout.SHEET_RECETTES} de {book.path.name} : {len(problems)} ligne(s) "
+        raise XlaeError(f"feuille {layout.SHEET_RECETTES} de {book.name} : {len(problems)} ligne(s) "
                         f"ne peuvent pas être comptées avec certitude — {listed}{more}. Corrigez-les "
                         "(« xlae verifier » les liste toutes) puis relancez.", "classeur")
     return found, before
 
 
-def year_receipts(book: Book, annee: int, creation: dt.date | None
+def year_receipts(book: Books, annee: int, creation: dt.date | None
                   ) -> tuple[list[tuple[dt.date, Activite, Decimal, LedgerRow]], int]:
     """Receipts of the civil year ``annee``, read as strictly as a declaration (``xlae bilan``)."""
     debut, fin = dt.date(annee, 1, 1), dt.date(annee, 12, 31)

@@ -27,7 +27,8 @@ from .closing import Closure, closed_on
 from .matching import Matcher, Receipt, receipt_of
 from .regles import IGNORE, Rule, first_match
 from .statement import Statement, StatementLine
-from .workbook import Book, column_index
+from ..books.model import Books
+from ..books.write import Edits
 
 NOUVELLE = "à ajouter"
 DEJA = "déjà importée"
@@ -109,7 +110,8 @@ def literal(text: Any) -> Any:
     """A text that Excel could take for a formula (« =WEBSERVICE(…) », « +33… », « @… ») kept as text."""
     if not isinstance(text, str):
         return text
-    text = text.translate(_CONTROL)
+    if not text.isprintable():   # a control character is never printable: most texts skip the table
+        text = text.translate(_CONTROL)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -147,7 +149,7 @@ def propose(statement: Statement, rules: list[Rule], receipts: list[Receipt], de
 
 def _proposal(line: StatementLine, key: str, norm: str, rules: list[Rule], known: set[str], matcher: Matcher,
               default_categorie: str, closures: list[Closure], forced: bool) -> Proposal:
-    rule = first_match(rules, line.label)
+    rule = first_match(rules, line.label, norm)
     if key in known:
         return Proposal(line, key, DEJA)
     if rule is not None and rule.categorie == IGNORE:
@@ -186,30 +188,30 @@ def _proposal(line: StatementLine, key: str, norm: str, rules: list[Rule], known
                     client_proposed=proposed)
 
 
-def ledger_receipts(book: Book) -> list[Receipt]:
+def ledger_receipts(book: Books) -> list[Receipt]:
     """The livre's receipts, for the import key and the hand-typed match."""
     return [receipt_of(row.row, row.values) for row in book.rows(layout.SHEET_RECETTES) if not row.empty]
 
 
-def existing_keys(book: Book) -> set[str]:
+def existing_keys(book: Books) -> set[str]:
     return {str(row.get("cle_import")).strip() for row in book.rows(layout.SHEET_RECETTES)
             if row.get("cle_import")}
 
 
-def next_rows(book: Book, count: int) -> tuple[int, int]:
+def next_rows(book: Books, count: int) -> tuple[int, int]:
     """Rows (first, last) that ``count`` receipts appended after the last used row would take."""
     rows = book.rows(layout.SHEET_RECETTES)
     first = (rows[-1].row + 1) if rows else layout.FIRST_DATA_ROW
     return first, first + count - 1
 
 
-def uncovered(book: Book, count: int) -> str | None:
+def uncovered(book: Books, count: int) -> str | None:
     """Why appending ``count`` receipts is refused: some would land below the Synthèse's range.
 
     Refused rather than warned: such receipts would be in the livre but in no figure
     (CA, plafond, cotisations), a silent wrong number. None when they all fit.
     """
-    rows = coverage.workbook_covered_rows(book.wb)
+    rows = book.covered_rows
     first, last = next_rows(book, count)
     if rows is None or count <= 0 or last <= layout.last_data_row(rows):
         return None
@@ -218,47 +220,25 @@ def uncovered(book: Book, count: int) -> str | None:
             f"{layout.last_data_row(rows)} : {coverage.uncovered_advice(rows, coverage.rows_needed(last))}")
 
 
-def append_receipts(book: Book, proposals: list[Proposal]) -> tuple[int, int]:
-    """Append the new receipts after the last used row, oldest first; returns (first row, last row).
+def append_receipts(book: Books, proposals: list[Proposal]) -> tuple[Edits, int, int]:
+    """The new receipts after the last used row, oldest first: (edits to save, first row, last row).
 
     Why sorted: banks export newest first, and the livre des recettes is chronological
     (C. com. L123-28); the sort is stable, so same-day receipts keep the statement's order.
+    Formats: the cell's own, else its column's, else the row above's, else a date or
+    amount format (``books.write``).
     """
-    ws = book.wb[layout.SHEET_RECETTES]
     first, _ = next_rows(book, 0)
     number = first
+    edits = Edits(book, recalc_on_open=True)
+    kinds = {layout.column(layout.RECETTES_COLUMNS, "date").letter: "date",
+             layout.column(layout.RECETTES_COLUMNS, "montant").letter: "amount"}
     new = sorted((p for p in proposals if p.status == NOUVELLE), key=lambda p: p.values["date"])
     for proposal in new:
+        values = []
         for col in layout.RECETTES_COLUMNS:
             value = proposal.values.get(col.key)
-            if isinstance(value, Decimal):
-                value = float(value)
-            if value == "":
-                value = None
-            cell = ws[f"{col.letter}{number}"]
-            template_format = cell.number_format
-            cell.value = value
-            _format_like_above(ws, cell, col.key, number, template_format)
+            values.append(float(value) if isinstance(value, Decimal) else (None if value == "" else value))
+        edits.put(layout.SHEET_RECETTES, number, values, kinds)
         number += 1
-    book.forget()
-    return first, number - 1
-
-
-def _format_like_above(ws: Any, cell: Any, key: str, number: int, template_format: str) -> None:
-    """Keep the template's formats; when a cell has none, copy the row above or set a French one."""
-    if template_format != "General":
-        cell.number_format = template_format
-        return
-    column_format = ws.column_dimensions[cell.column_letter].number_format
-    if column_format and column_format != "General":
-        cell.number_format = column_format
-        return
-    if number > layout.FIRST_DATA_ROW:
-        above = ws.cell(number - 1, column_index(cell.column_letter))
-        if above.has_style and above.number_format != "General":
-            cell.number_format = above.number_format
-            return
-    if key == "date":
-        cell.number_format = "DD/MM/YYYY"
-    elif key == "montant":
-        cell.number_format = "#,##0.00"
+    return edits, first, number - 1

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
-from .cells import cell_text, lenient_date
+from ..books.cells import cell_text, lenient_date
 from ..rules.money import to_decimal
 
 WINDOW_DAYS = 7   # a cheque is typed the day it is received and credited a few days after its deposit

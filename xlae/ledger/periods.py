@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..errors import XlaeError, invalid
+from ..errors import XlaeError, invalid, show
 from ..rules.periods import month_end, quarter_end, quarter_start
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -40,21 +40,31 @@ def parse_period(text: str | None, allow_year: bool = False, argument: str = "--
     raw = (text or "").strip().upper().replace(" ", "")
     match = re.fullmatch(r"(\d{4})[-/]?(?:T|Q)([1-4])|(?:T|Q)([1-4])[-/]?(\d{4})", raw)
     if match:
-        year = int(match.group(1) or match.group(4))
+        year = _year(int(match.group(1) or match.group(4)), text, argument)
         q = int(match.group(2) or match.group(3))
         index = year * 4 + q - 1
         return Period("trimestre", f"{year}-T{q}", quarter_start(index), quarter_end(index))
     match = re.fullmatch(r"(\d{4})[-/](\d{1,2})|(\d{1,2})[-/](\d{4})", raw)
     if match:
-        year = int(match.group(1) or match.group(4))
+        year = _year(int(match.group(1) or match.group(4)), text, argument)
         month = int(match.group(2) or match.group(3))
         if not 1 <= month <= 12:
             raise invalid(argument, text, accepted)
         return Period("mois", f"{year}-{month:02d}", dt.date(year, month, 1), month_end(year, month))
     if allow_year and re.fullmatch(r"\d{4}", raw):
-        year = int(raw)
+        year = _year(int(raw), text, argument)
         return Period("annee", raw, dt.date(year, 1, 1), dt.date(year, 12, 31))
     raise invalid(argument, text, accepted)
+
+
+def _year(year: int, text: str | None, argument: str) -> int:
+    """The period's year, from the first year xlae computes (« 0000-01 » is no date at all) to 9999."""
+    from ..coerce import MIN_YEAR
+
+    if year < MIN_YEAR:
+        raise XlaeError(f"{argument} : {show(text)} refusée : année {year:04d} avant {MIN_YEAR}, hors de ce que "
+                        f"xlae calcule ; indiquez une période de {MIN_YEAR} ou après.", argument)
+    return year
 
 
 def months_of(debut: dt.date, fin: dt.date) -> list[tuple[dt.date, dt.date]]:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import XlaeError, show
+from ..errors import XlaeError, csv_reason, show
 from ..rules.vocabulary import normalize, parse_activite
 from ..template import layout
 from .statement import decode, read_file
@@ -36,11 +36,16 @@ class Rule:
     nature: str
     mode: str
     reference: str
+    needle: str = field(default="", init=False, repr=False, compare=False)   # normalize(motif)
 
-    def matches(self, label: str) -> bool:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needle", normalize(self.motif))   # once per rule, not per credit
+
+    def matches(self, label: str, norm: str | None = None) -> bool:
+        """``norm``: ``normalize(label)`` when the caller has it already."""
         if self.pattern is not None:
             return bool(self.pattern.search(label))
-        return normalize(self.motif) in normalize(label)
+        return self.needle in (normalize(label) if norm is None else norm)
 
 
 def read_rules(path: str | Path) -> list[Rule]:
@@ -56,7 +61,7 @@ def read_rules(path: str | Path) -> list[Rule]:
     try:
         header = [normalize(h).replace(" ", "_") for h in next(reader)]
     except csv.Error as error:
-        raise XlaeError(f"--regles {path.name}, ligne 1 : CSV illisible ({error}).", "--regles") from None
+        raise XlaeError(f"--regles {path.name}, ligne 1 : CSV illisible ({csv_reason(error)}).", "--regles") from None
     header = ["categorie" if h == "categorie" else h for h in header]
     if "motif" not in header:
         raise XlaeError(f"--regles {path.name} : colonne « motif » absente. En-tête attendu : "
@@ -73,7 +78,7 @@ def read_rules(path: str | Path) -> list[Rule]:
         except StopIteration:
             break
         except csv.Error as error:
-            raise XlaeError(f"--regles {path.name}, ligne {number} : CSV illisible ({error}).",
+            raise XlaeError(f"--regles {path.name}, ligne {number} : CSV illisible ({csv_reason(error)}).",
                             "--regles") from None
         if any("\n" in c for c in cells):
             raise XlaeError(f"--regles {path.name}, ligne {number} : guillemet ouvert et non refermé ; une "
@@ -98,8 +103,10 @@ def _rule(name: str, number: int, values: dict[str, str]) -> Rule:
         try:
             pattern = re.compile(motif[1:-1], re.IGNORECASE)
         except re.error as error:
-            raise XlaeError(f"{where}, colonne motif : expression régulière {show(motif)} invalide "
-                            f"({error}).", "--regles") from None
+            near = f" (erreur vers le caractère {error.pos + 2} du motif)" if error.pos is not None else ""
+            raise XlaeError(f"{where}, colonne motif : expression régulière {show(motif)} invalide{near} ; "
+                            "vérifiez les crochets, parenthèses et caractères spéciaux, ou écrivez le motif sans "
+                            "barres obliques pour chercher le texte tel quel.", "--regles") from None
     categorie = values.get("categorie", "")
     if categorie:
         if normalize(categorie) == IGNORE:
@@ -119,8 +126,9 @@ def _rule(name: str, number: int, values: dict[str, str]) -> Rule:
                 mode, values.get("reference", ""))
 
 
-def first_match(rules: list[Rule], label: str) -> Rule | None:
+def first_match(rules: list[Rule], label: str, norm: str | None = None) -> Rule | None:
+    norm = normalize(label) if norm is None and rules else norm
     for rule in rules:
-        if rule.matches(label):
+        if rule.matches(label, norm):
             return rule
     return None

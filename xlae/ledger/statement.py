@@ -1,4 +1,4 @@
-"""French bank statements (CSV exports, OFX): encodings, separators, columns, amounts, dates.
+"""French bank statements (CSV exports; OFX, QIF, CAMT.053 in their modules): encodings, separators, columns, amounts, dates.
 
 Why: every bank exports differently (« ; » or « , », a preamble before the
 header or no header at all, Débit/Crédit pair or one signed Montant, UTF-8 with
@@ -15,9 +15,7 @@ import codecs
 import csv
 import datetime as dt
 import io
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,6 +29,7 @@ from .statement_columns import Layout
 MAX_BYTES = 64 * 1024 * 1024      # a year of a busy account is a few MB; beyond this it is not a statement
 MAX_LABEL_LINES = 5               # a quoted label over more lines is an unclosed quote
 HEADER_SCAN = 40
+FIELD_MAX = 128 * 1024            # Python's csv field limit; the other readers refuse longer fields too
 FAST_FROM = 1024 * 1024           # from 1 MB (about 15 000 lines) pandas splits the fields: statement_fast
 _SKIP = re.compile(r"(ancien |nouveau )?solde\b|(sous )?total( des| general| operations| mouvements"
                    r"| credits?| debits?|$)")
@@ -59,39 +58,15 @@ class Statement:
     ignored_columns: list[str]
     lines: list[StatementLine] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)   # (line, why)
-    how: str = "en-tête"                 # how the columns were found: en-tête, contenu, --colonnes, OFX
+    how: str = "en-tête"                 # how the columns were found: en-tête, contenu, --colonnes, or a NAMED_FORMATS
     examples: dict[str, str] = field(default_factory=dict)          # role → first value read
 
 
 def read_file(path: str | Path, what: str, argument: str, limit: int | None = None) -> bytes:
     """Bytes of a regular file of at most ``limit`` bytes; a FIFO, a folder or a huge file is refused early."""
-    path = Path(path)
-    limit = MAX_BYTES if limit is None else limit
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise XlaeError(f"{what} : le fichier {path} n'existe pas.", argument) from None
-    except OSError as error:
-        raise XlaeError(f"{what} : ouverture de {path.name} impossible ({error.strerror or error}).",
-                        argument) from None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            kind = "un dossier" if stat.S_ISDIR(info.st_mode) else "un fichier spécial (tube, périphérique)"
-            raise XlaeError(f"{what} : {path.name} est {kind}, pas un fichier ordinaire.", argument)
-        if info.st_size > limit:
-            raise XlaeError(f"{what} : {path.name} fait {info.st_size / 2**20:.0f} Mio ; la limite est "
-                            f"{limit // 2**20} Mio (un relevé d'une année en fait quelques-uns). Exportez une "
-                            "période plus courte.", argument)
-        with os.fdopen(handle, "rb", closefd=True) as stream:
-            handle = -1
-            return stream.read(limit + 1)[:limit]
-    except OSError as error:
-        raise XlaeError(f"{what} : lecture de {path.name} impossible ({error.strerror or error}).",
-                        argument) from None
-    finally:
-        if handle >= 0:
-            os.close(handle)
+    from ..files import read_regular
+
+    return read_regular(path, what, argument, MAX_BYTES if limit is None else limit)
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -205,25 +180,28 @@ def paris_offset(utc: dt.datetime) -> dt.timedelta:
     return dt.timedelta(hours=2 if last_sunday(3) <= utc < last_sunday(10) else 1)
 
 
+NAMED_FORMATS = ("OFX", "QIF", "CAMT.053")   # formats with named fields: no column to guess, no --colonnes
+_QIF_START = (b"!TYPE:", b"!ACCOUNT", b"!OPTION:", b"!CLEAR:")
+
+
 def sniff_other_format(raw: bytes, name: str) -> str | None:
-    """« OFX » for an OFX file; a French error for formats that are not CSV and not read here."""
+    """« OFX », « QIF » or « CAMT.053 » for those formats, None for CSV; a French error for a PDF or a workbook."""
     head = raw[:4096].lstrip(codecs.BOM_UTF8).lstrip().upper()
     if head.startswith(b"OFXHEADER") or (b"<OFX>" in head):
         return "OFX"
     if raw.startswith((b"PK\x03\x04", bytes.fromhex("D0CF11E0A1B11AE1"), b"%PDF")):
         kind = "un PDF" if raw.startswith(b"%PDF") else "un classeur Excel (.xlsx ou .xls)"
-        raise XlaeError(f"relevé : {name} est {kind}, pas un relevé CSV ni OFX. Téléchargez le relevé au format "
-                        "CSV ou OFX depuis votre banque (ou, dans un tableur : Enregistrer sous › CSV, "
-                        "séparateur « ; »).", "releve")
-    if head.startswith(b"!TYPE:") or b"CAMT.05" in head:
-        kind = "QIF" if head.startswith(b"!TYPE:") else "CAMT.053 (XML)"
-        raise XlaeError(f"relevé : {name} est au format {kind}, que xlae ne lit pas ; téléchargez le même relevé "
-                        "au format CSV ou OFX (Money, Quicken), proposés par toutes les banques.", "releve")
+        raise XlaeError(f"relevé : {name} est {kind}, pas un relevé CSV, OFX, QIF ni CAMT.053. Téléchargez le "
+                        "relevé au format CSV ou OFX depuis votre banque (ou, dans un tableur : Enregistrer "
+                        "sous › CSV, séparateur « ; »).", "releve")
+    if head.startswith(_QIF_START):
+        return "QIF"
+    if head.startswith(b"<?XML") or (head.startswith(b"<") and (b"CAMT.05" in head or b"<DOCUMENT" in head
+                                                                 or b"<!DOCTYPE" in head)):
+        return "CAMT.053"   # statement_camt refuses camt.052/054, DTDs and other XML with their own words
     return None
-
-
 def read_statement(path: str | Path, mapping: str | None = None) -> Statement:
-    """Read a bank export (CSV or OFX); credits and debits, with the line numbers of the file.
+    """Read a bank export (CSV, OFX, QIF or CAMT.053); credits and debits, with the line numbers of the file.
 
     ``mapping``: the ``--colonnes`` text (« date=1,montant=2,libelle=5 ») when the user states the columns.
     """
@@ -232,11 +210,19 @@ def read_statement(path: str | Path, mapping: str | None = None) -> Statement:
     raw = read_file(path, "relevé", "releve")
     if not raw.strip():
         raise XlaeError(f"relevé : le fichier {path.name} est vide.", "releve")
-    if sniff_other_format(raw, path.name) == "OFX":
+    kind = sniff_other_format(raw, path.name)
+    if kind is not None:
         if wanted:
-            raise XlaeError("--colonnes : inutile pour un relevé OFX, dont les champs sont nommés.", "--colonnes")
-        from .statement_ofx import read_ofx  # local: only OFX statements need the OFX parser
-        return read_ofx(path, raw)
+            raise XlaeError(f"--colonnes : inutile pour un relevé {kind}, dont les champs sont nommés.",
+                            "--colonnes")
+        if kind == "OFX":
+            from .statement_ofx import read_ofx  # local: only OFX statements need the OFX parser
+            return read_ofx(path, raw)
+        if kind == "QIF":
+            from .statement_qif import read_qif
+            return read_qif(path, raw)
+        from .statement_camt import read_camt
+        return read_camt(path, raw)
     text, encoding = decode(raw)
     text = text.lstrip("\ufeff")
     delimiter, layout = _layout(text, path.name, wanted)
@@ -253,8 +239,19 @@ def read_statement(path: str | Path, mapping: str | None = None) -> Statement:
     return _read_lines(statement, layout, _rows(text, delimiter, path.name))
 
 
+def _head(text: str) -> str:
+    """The lines that can hold the first ``GUESS_ROWS`` records (each at most ``MAX_LABEL_LINES`` lines)."""
+    end = 0
+    for _ in range((columns.GUESS_ROWS + HEADER_SCAN) * MAX_LABEL_LINES):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            return text
+    return text[:end]
+
+
 def _layout(text: str, name: str, wanted: dict[str, str] | None) -> tuple[str, Layout]:
-    heads = {d: _rows(text, d, None, columns.GUESS_ROWS) for d in (";", ",", "\t")}
+    head_text = _head(text)   # a 200 000-line statement is not copied three times to guess its layout
+    heads = {d: _rows(head_text, d, None, columns.GUESS_ROWS) for d in (";", ",", "\t")}
     if wanted:
         errors = []
         for delimiter, head in heads.items():

@@ -34,9 +34,9 @@ def read_ofx(path: Path, raw: bytes) -> Statement:
             ofx = tree.convert()
         transactions = [t for s in ofx.statements for t in s.transactions]
     except Exception as error:  # ofxtools raises its own ParseError, ValueError, KeyError…: all mean « unreadable »
-        raise XlaeError(f"relevé {path.name} : fichier OFX illisible ({type(error).__name__}: "
-                        f"{str(error)[:120]}) ; réexportez-le depuis votre banque ou choisissez le format CSV. "
-                        "Rien n'a été importé.", "releve") from None
+        why = "en-tête OFX absent ou invalide" if "Header" in type(error).__name__ else "contenu OFX invalide"
+        raise XlaeError(f"relevé {path.name} : fichier OFX illisible ({why}) ; réexportez-le depuis votre banque "
+                        "ou choisissez le format CSV. Rien n'a été importé.", "releve") from None
     lines = [raw.count(b"\n", 0, m.start()) + 1 for m in _TRANSACTION.finditer(raw)]
     statement = Statement(path, _charset(raw), "", 0, {"date": "DTPOSTED", "libelle": "NAME + MEMO",
                                                         "montant": "TRNAMT"}, [], how="OFX")

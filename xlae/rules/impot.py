@@ -76,7 +76,7 @@ def _number(value: Decimal) -> str:
 def household(parts: Decimal | None, couple: bool | None, argument: str = "parts") -> Household:
     """Check the parts (> 0, in quarter parts, at least the base parts); a couple by default from 2 parts."""
     parts = Decimal(1) if parts is None else parts
-    if parts <= 0 or parts % QUARTER:
+    if parts <= 0 or (parts / QUARTER) != (parts / QUARTER).to_integral_value():  # % fails past 28 digits
         raise invalid(argument, _number(parts), "un nombre de parts positif, par quart de part (1 ; 1,5 ; 2 ; 2,25…)")
     couple = parts >= 2 if couple is None else couple
     found = Household(parts, couple)

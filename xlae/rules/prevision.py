@@ -51,8 +51,9 @@ def crossing_day(ca: Decimal, debut: dt.date, on: dt.date, limit: Decimal) -> dt
     if ca <= 0 or elapsed <= 0:
         return None
     index = int((limit * elapsed / ca).to_integral_value(ROUND_FLOOR)) + 1  # day number, 1 = debut
-    found = debut + dt.timedelta(days=index - 1)
-    return found if found.year == debut.year else None
+    if index - 1 > (dt.date(debut.year, 12, 31) - debut).days:  # after the year (or after 31/12/9999)
+        return None
+    return debut + dt.timedelta(days=index - 1)
 
 
 def _tests(seuil: str, activites: set[Activite], annee: int, date_creation: dt.date | None,

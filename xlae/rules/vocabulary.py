@@ -100,11 +100,18 @@ _PERIODICITE_ALIASES = {
 }
 
 
+_FOLD = re.compile(r"[\s_\-'’.,;:/()]+")
+
+
 def normalize(text: str) -> str:
-    """Lower case, no accents, punctuation and underscores folded to single spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[\s_\-'’.,;:/()]+", " ", text).strip()
+    """Lower case, no accents, punctuation and underscores folded to single spaces.
+
+    ASCII text (most bank labels) skips the accent removal, which cannot change it.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _FOLD.sub(" ", text.lower()).strip()
 
 
 def _table(aliases: dict[Any, list[str]]) -> dict[str, Any]:

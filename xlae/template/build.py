@@ -457,10 +457,10 @@ def computed_bytes(wb: Workbook, rows: int = L.MAX_ROWS, today: dt.date | None =
     (default: the real day; the dashboard's « next declaration » depends on it).
     """
     from ..batch import xlsx
-    from .lecture import workbook_inputs
+    from ..books.xl import books_of_workbook
 
     data = workbook_bytes(wb)
-    values = S.evaluate(workbook_inputs(wb), rows, today)
+    values = S.evaluate(books_of_workbook(wb).inputs(), rows, today)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         package = xlsx.read_package(archive)
         part = package.sheets[L.SHEET_SYNTHESE]
@@ -506,7 +506,8 @@ def write_new_file(path: str | os.PathLike[str], data: bytes, force: bool = Fals
                         "ajoutez --force pour le remplacer.", "--sortie")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise XlaeError(f"--sortie : le dossier {str(folder)!r} n'existe pas.", "--sortie")
+        what = "n'est pas un dossier" if os.path.lexists(folder) else "n'existe pas"
+        raise XlaeError(f"--sortie : le dossier {str(folder)!r} {what}.", "--sortie")
     replacing = force and os.path.lexists(target)
     if replacing:  # --force: the real file behind a link, not read-only, one writer at a time
         from ..files import writable_target

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from . import layout
@@ -27,10 +28,13 @@ def covered_rows(formulas: Mapping[str, str] | Iterable[str]) -> int:
     range has a customised summary, not a new N). No ledger range, or an end row
     no sheet can hold: the default of ``xlae modele``.
     """
-    texts = formulas.values() if isinstance(formulas, Mapping) else formulas
-    ends: Counter[int] = Counter()
-    for formula in texts:
-        ends.update(int(end) for end in _LEDGER_RANGE.findall(formula or ""))
+    return _covered_rows(tuple(formulas.values() if isinstance(formulas, Mapping) else formulas))
+
+
+@lru_cache(maxsize=32)
+def _covered_rows(texts: tuple[str, ...]) -> int:
+    """Memoised on the formulas themselves: every standard workbook of a batch holds the same ones."""
+    ends = Counter(int(end) for formula in texts for end in _LEDGER_RANGE.findall(formula or ""))
     if not ends:
         return layout.MAX_ROWS
     rows = ends.most_common(1)[0][0] - layout.FIRST_DATA_ROW + 1

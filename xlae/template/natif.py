@@ -12,7 +12,7 @@ mirror, so ``synthese.evaluate`` produces the very text the formula shows.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from . import layout as L
 
@@ -152,9 +152,13 @@ def quarter_text_value(day: dt.date) -> str:
 # --- Python mirrors ---------------------------------------------------------------------------
 
 
+_WIDE = Context(prec=400)
+
+
 def _half_up(value: float | Decimal, places: int) -> Decimal:
+    # Wide precision: a cell of 1e30 € (a typing error the books report) must still give a text, as Excel does.
     return Decimal(repr(value) if isinstance(value, float) else value).quantize(
-        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def euros_text_value(amount: float | Decimal) -> str:
@@ -171,8 +175,28 @@ def percent_text_value(share: float | Decimal) -> str:
     return f"{tenths // 10},{tenths % 10} %"
 
 
+_LOOKUPS: tuple[list, dict[tuple[str, str, str, dt.date], float]] = ([], {})
+_LOOKUPS_KEPT = 65536
+
+
 def lookup_value(rows: list, parametre: str, categorie: str, zone: str, on: dt.date) -> float:
-    """What ``lookup`` finds among rates rows (0 when no row is in force, as SUMPRODUCT gives)."""
+    """What ``lookup`` finds among rates rows (0 when no row is in force, as SUMPRODUCT gives).
+
+    Memoised for the rows in use (kept by identity, so a switch of rates sheet starts afresh):
+    a batch asks the same rates on the same month ends in every workbook.
+    """
+    global _LOOKUPS
+    if _LOOKUPS[0] is not rows or len(_LOOKUPS[1]) > _LOOKUPS_KEPT:
+        _LOOKUPS = (rows, {})
+    found = _LOOKUPS[1]
+    key = (parametre, categorie, zone, on)
+    value = found.get(key)
+    if value is None:
+        value = found[key] = _lookup_value(rows, parametre, categorie, zone, on)
+    return value
+
+
+def _lookup_value(rows: list, parametre: str, categorie: str, zone: str, on: dt.date) -> float:
     def rank(row) -> tuple[int, dt.date]:
         return (2 * (row.categorie == categorie) + (row.zone == zone), row.date_effet)
 

@@ -326,8 +326,50 @@ def _serial(day: dt.date) -> float:
 
 
 def _money(amounts: np.ndarray) -> float:
-    """Exact sum of cell amounts, rounded half up to the cent (ROUND(…;2))."""
-    return float(cents(sum((to_decimal(float(a)) for a in amounts), ZERO)))
+    """Exact sum of cell amounts, rounded half up to the cent (ROUND(…;2)).
+
+    Amounts typed to the cent (the float nearest to k/100, below 10^11 €, so that no
+    two such amounts share a float) are summed as integer cents k; the others as
+    the exact decimals of their shortest repr — the same sum, without 100 000 Decimals.
+    """
+    amounts = np.asarray(amounts, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        hundredths = np.round(amounts * 100)
+        fast = (np.abs(amounts) < 1e11) & (hundredths / 100 == amounts)
+    exact = hundredths[fast].astype(np.int64)  # each below 10^13: chunks of 500 000 cannot overflow int64
+    whole = sum(int(exact[i:i + 500_000].sum(dtype=np.int64)) for i in range(0, len(exact), 500_000))
+    rest = sum((to_decimal(float(a)) for a in amounts[~fast]), ZERO)
+    return float(cents(Decimal(whole).scaleb(-2) + rest))
+
+
+_type_of = np.frompyfunc(type, 1, 1)
+_lower = np.frompyfunc(lambda value: value.lower() if type(value) is str else None, 1, 1)
+
+
+_EPOCH64 = np.datetime64(EXCEL_EPOCH, "us")
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """``_number`` of every cell of a column, by type in bulk (numbers, dates, datetimes); NaN otherwise."""
+    values = column.to_numpy(dtype=object)
+    kinds = _type_of(values) if len(values) else np.empty(0, dtype=object)
+    out = np.full(len(values), np.nan)
+    numbers = (kinds == float) | (kinds == int)
+    if numbers.any():
+        out[numbers] = values[numbers].astype(float)
+    stamps = (kinds == dt.datetime) | (kinds == dt.date)
+    if stamps.any():
+        try:
+            moments = values[stamps].astype("datetime64[us]")
+        except (TypeError, ValueError):  # a datetime with a time zone
+            moments = np.array([v.replace(tzinfo=None) if type(v) is dt.datetime else v for v in values[stamps]],
+                               dtype="datetime64[us]")
+        out[stamps] = (moments - _EPOCH64) / np.timedelta64(86400, "s")
+    others = ~(numbers | stamps) & (kinds != str) & (kinds != type(None))
+    for index in np.flatnonzero(others):  # time, Decimal, numpy scalars, pandas stamps: rare
+        out[index] = _number(values[index])
+    out[~np.isfinite(out)] = np.nan
+    return out
 
 
 class _Ledger:
@@ -341,22 +383,21 @@ class _Ledger:
         missing = [k for k in keys + ["row"] if k not in frame.columns]
         if missing:
             raise XlaeError(f"livre : colonnes manquantes dans les données lues : {', '.join(missing)}.")
-        rows = frame["row"].to_numpy()
-        keep = np.array([FIRST <= int(r) <= last for r in rows], dtype=bool)
-        frame = frame.loc[keep]
+        rows = frame["row"].to_numpy(dtype=np.int64)
+        frame = frame.loc[(rows >= FIRST) & (rows <= last)]
         self.rows = frame["row"].to_numpy(dtype=np.int64)
-        cells = {k: frame[k].to_numpy(dtype=object) for k in keys}
         self.used = np.zeros(len(frame), dtype=bool)
         for k in keys:
-            self.used |= np.array([not _blank(v) for v in cells[k]], dtype=bool)
-        self.date = np.array([_number(v) for v in cells["date"]], dtype=float)
-        self.amount = np.array([_number(v) for v in cells["montant"]], dtype=float)
+            column = frame[k]
+            self.used |= ~(column.isna() | column.eq("")).to_numpy(dtype=bool)
+        self.date = _numbers(frame["date"])
+        self.amount = _numbers(frame["montant"])
         self.date_ok = ~np.isnan(self.date)
         with np.errstate(invalid="ignore"):
             self.amount_ok = ~np.isnan(self.amount) & (self.amount >= 0)
         if with_category:
-            self.category = np.array([v.lower() if isinstance(v, str) else None for v in cells["categorie"]],
-                                     dtype=object)
+            values = frame["categorie"].to_numpy(dtype=object)
+            self.category = _lower(values).astype(object) if len(values) else np.empty(0, dtype=object)
             self.category_ok = np.isin(self.category, list(CODES))
         else:
             self.category = np.full(len(frame), None, dtype=object)

@@ -1,8 +1,10 @@
-"""Strict reading of ledger cells: what the Synthèse formulas can count.
+"""The one definition of a valid ledger cell: what the Synthèse formulas can count exactly.
 
-Why: SUMIFS ignores a date or an amount typed as text; the verifier flags it
-and the declaration refuses it, so that no figure silently differs from the
-summary sheet.
+Why: SUMIFS ignores a date or an amount typed as text; a date serial outside
+Excel's calendar (or a NaN, read as 30/12/1899) passes ISNUMBER but is counted
+in no year; an amount of 1e30 cannot be held to the cent. Every command reads a
+cell through these functions, so that a row valid for one is valid for all and
+no figure silently differs from the summary sheet.
 """
 
 from __future__ import annotations
@@ -13,11 +15,21 @@ from decimal import Decimal
 from typing import Any
 
 from .. import coerce
-from ..errors import XlaeError, show
+from ..errors import XlaeError
+from ..errors import show as _show
 from ..format import euros
 from ..rules.money import EXACT_LIMIT, exceeds_exact_limit, to_decimal
 from ..rules.vocabulary import normalize
 from ..template import layout
+
+FIRST_DAY = dt.date(1900, 1, 1)  # serial 1, the first day of Excel's calendar
+
+
+def show(value: Any) -> str:
+    """« value » as typed: a whole number read as a float (calamine) shows without « .0 »."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    return _show(value)
 
 
 def is_formula(value: Any) -> bool:
@@ -30,15 +42,18 @@ def cell_date(value: Any) -> tuple[dt.date | None, str | None]:
         return None, "date manquante"
     if is_formula(value):
         return None, f"formule {show(value)} : saisissez la date elle-même"
-    if isinstance(value, dt.datetime):
-        return value.date(), None
     if isinstance(value, dt.date):
-        return value, None
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if day < FIRST_DAY:
+            return None, (f"date du {day.day:02d}/{day.month:02d}/{day.year} avant le 01/01/1900 (valeur illisible ?) : "
+                          "la Synthèse ne la compte dans aucune année")
+        return day, None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return coerce.to_date(value, "date"), None
         except XlaeError:
-            return None, f"date {show(value)} invalide"
+            return None, (f"date {show(value)} invalide : hors du calendrier d'Excel (numéro de série de 1 à "
+                          f"{coerce.MAX_SERIAL}), la Synthèse ne la compte dans aucune année")
     if isinstance(value, str):
         try:
             readable = coerce.to_date(value, "date")

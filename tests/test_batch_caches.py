@@ -1,0 +1,82 @@
+"""What the batch remembers between workbooks, and what it flushes once per batch.
+
+Why: 10 000 small workbooks must recalculate in minutes, so the work identical in
+every standard workbook is done once per process (sheet layouts in ``xlsx``,
+formulas in ``summary``, rates lookups in ``template.natif``) and the output folder
+is flushed once, after the last copy. None of it may return a value of another
+rates sheet, nor give a copy its name before its data is on disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from xlae import atomic, cli
+from xlae.batch import batch
+from xlae.rates import get_rates
+from xlae.template import natif
+from xlae.template import synthese as S
+
+CA = S.KEY_CELLS["ca_annee"]
+
+
+def test_rates_lookups_are_remembered_per_rates_sheet() -> None:
+    rows = get_rates().rows
+    on = dt.date(2026, 3, 31)
+    first = natif.lookup_value(rows, "taux_cotisations", "bnc", "metropole", on)
+    assert first == 0.256  # BNC SSI from 01/01/2026: 25,6 %
+    assert natif.lookup_value(rows, "taux_cotisations", "bnc", "metropole", on) == first
+    # another rates sheet (another list of rows): its own value, never the remembered one
+    other = [dataclasses.replace(r, valeur=Decimal("0.3")) if r.parametre == "taux_cotisations"
+             and r.categorie == "bnc" else r for r in rows]
+    assert natif.lookup_value(other, "taux_cotisations", "bnc", "metropole", on) == 0.3
+    assert natif.lookup_value(rows, "taux_cotisations", "bnc", "metropole", on) == first
+
+
+def test_the_output_folder_is_flushed_once_after_the_last_copy(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_recalculer import make_workbook, receipt, synthese_values
+
+    folder = tmp_path / "lot"
+    folder.mkdir()
+    for number in range(3):
+        make_workbook(folder / f"c{number}.xlsx", [receipt("2026-01-05", 100 * (number + 1))])
+    out = tmp_path / "out"
+    per_file, at_end = [], []
+    real = atomic.fsync_folder
+    monkeypatch.setattr(atomic, "fsync_folder", lambda path: per_file.append(Path(path).name) or real(path))
+
+    def flush(path):
+        at_end.append(sorted(p.name for p in Path(path).iterdir()))
+        real(path)
+
+    monkeypatch.setattr(batch, "fsync_folder", flush)
+    assert cli.main(["recalculer", str(folder), "--sortie", str(out), "--jobs", "1"]) == 0
+    # every copy named before the one flush, the report written after it (with its own flush)
+    assert at_end == [["c0.xlsx", "c1.xlsx", "c2.xlsx"]]
+    assert per_file == ["out", "out"]  # the two reports (rapport.xlsx, rapport.csv), none per copy
+    assert [synthese_values(out / f"c{n}.xlsx")[CA] for n in range(3)] == [100, 200, 300]
+
+
+def test_workers_send_back_the_report_row_not_the_cells(tmp_path: Path) -> None:
+    """10 000 workbooks × 700 computed cells must not pile up in the parent: in a pool the outcome
+    comes back with its report row only (the copies hold the cells)."""
+    from tests.test_recalculer import make_workbook, receipt, synthese_values
+    from xlae.batch import runner
+
+    jobs = []
+    for number in range(2):
+        source = make_workbook(tmp_path / f"c{number}.xlsx", [receipt("2026-01-05", 100 * (number + 1))])
+        jobs.append(runner.Job(str(source), str(tmp_path / f"out-{number}.xlsx")))
+    outcomes = runner.run(jobs, workers=2)
+    assert [o.error for o in outcomes] == [None, None]
+    assert [o.values for o in outcomes] == [{}, {}]
+    assert [o.row.ca for o in outcomes] == [100, 200]
+    assert [synthese_values(tmp_path / f"out-{n}.xlsx")[CA] for n in range(2)] == [100, 200]
+    alone = runner.run([runner.Job(jobs[0].source, str(tmp_path / "seul.xlsx"))], workers=2)
+    assert alone[0].values[CA] == 100  # one workbook runs in-process: its cells stay (xlae demo shows them)

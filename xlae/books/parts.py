@@ -1,0 +1,114 @@
+"""Check every XML part of a workbook before any reader trusts it.
+
+Why: the fast reader (calamine) reads a sheet with one mismatched tag without a
+word, and the ledger tools never parse the sheets they do not need (a damaged
+Synthèse went unnoticed by ``declaration``): a damaged file would give figures
+as if it were whole. One streaming pass of expat over each part (bounded
+memory, about 0.2 s for 100 000 ledger rows) finds a broken tag, a truncated
+part, a part whose compressed data is damaged, a DTD (never in an Excel file:
+entity expansion is how an XML bomb inflates), a shared-string cell whose index
+is not a number and a sheet part missing from the archive, and names the part
+and its sheet.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from xml.parsers import expat
+
+from ..batch import xlsx
+from .archive import UnreadableWorkbook
+
+_CHUNK = 1 << 20
+_OVERLAP = 4096  # a cell cut between two chunks is searched again whole
+# A shared-string cell (t="s") whose value is not an index: <c r="E2" t="s"><v>abc</v></c>
+# (the literal first: 0.03 s over 100 000 rows).
+_BAD_SHARED = re.compile(rb't="s"[^>]*>\s*<v>(?![0-9]+</v>)')
+_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+_REASONS = {
+    expat.errors.XML_ERROR_TAG_MISMATCH: "une balise fermante ne correspond pas à la balise ouverte",
+    expat.errors.XML_ERROR_NO_ELEMENTS: "partie vide ou tronquée",
+    expat.errors.XML_ERROR_UNCLOSED_TOKEN: "partie tronquée",
+    expat.errors.XML_ERROR_PARTIAL_CHAR: "partie tronquée au milieu d'un caractère",
+    expat.errors.XML_ERROR_INVALID_TOKEN: "caractère ou balise invalide",
+    expat.errors.XML_ERROR_UNDEFINED_ENTITY: "entité XML inconnue",
+    expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT: "contenu après la fin du document",
+    expat.errors.XML_ERROR_SYNTAX: "syntaxe XML invalide",
+    expat.errors.XML_ERROR_DUPLICATE_ATTRIBUTE: "attribut en double",
+    expat.errors.XML_ERROR_UNBOUND_PREFIX: "préfixe d'espace de noms non déclaré",
+}
+
+
+class DamagedPart(UnreadableWorkbook):
+    """Une partie du classeur est endommagée ou absente (le message nomme la partie et sa feuille)."""
+
+
+class _Doctype(Exception):
+    pass
+
+
+def check_parts(archive: zipfile.ZipFile, advice: str) -> None:
+    """Raise ``DamagedPart`` (French, naming the part and its sheet) unless every XML part is well formed
+    and every sheet of workbook.xml is in the archive. ``advice``: the remedy appended to the message."""
+    sheets: dict[str, str] = {}
+    for info in archive.infolist():
+        name = info.filename
+        if not name.lower().endswith((".xml", ".rels")) or info.is_dir():
+            continue
+        reason = _xml_problem(archive, info)
+        if reason:
+            if not sheets:
+                sheets = _sheet_of_part(archive)
+            sheet = f" (feuille « {sheets[name]} »)" if name in sheets else ""
+            raise DamagedPart(f"partie « {name} »{sheet} endommagée ({reason}) : {advice}.")
+    present = set(archive.namelist())
+    for sheet, member in _sheet_parts(archive).items():
+        if member not in present:
+            raise DamagedPart(f"partie « {member} » (feuille « {sheet} ») absente de l'archive : la feuille est "
+                              f"déclarée dans le classeur mais son contenu manque : {advice}.")
+
+
+def _xml_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    parser = expat.ParserCreate()
+
+    def refuse_doctype(*_args: object) -> None:
+        raise _Doctype
+
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    sheet = "/worksheets/" in info.filename
+    tail = b""
+    try:
+        with archive.open(info) as stream:
+            while True:
+                chunk = stream.read(_CHUNK)
+                parser.Parse(chunk, not chunk)
+                if sheet:
+                    text = tail + chunk
+                    bad = _BAD_SHARED.search(text)
+                    if bad:  # calamine would read such a cell as empty, without a word
+                        ref = _REF.search(text, text.rfind(b"<c", 0, bad.start()), bad.end())
+                        where = f"cellule {ref.group(1).decode()}" if ref else "une cellule"
+                        return f"{where} : renvoi vers le tableau des textes partagés qui n'est pas un numéro"
+                    tail = chunk[-_OVERLAP:]
+                if not chunk:
+                    return None
+    except expat.ExpatError as error:
+        why = _REASONS.get(expat.errors.messages[error.code], "XML mal formé")
+        return f"{why}, ligne {error.lineno}, colonne {error.offset + 1}"
+    except _Doctype:
+        return "déclaration DOCTYPE, qu'un classeur Excel n'a jamais : fichier suspect"
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        return "données compressées endommagées"
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    try:
+        return xlsx.read_package(archive).sheets
+    except Exception:  # workbook.xml or its relationships missing: the readers say which, in French
+        return {}
+
+
+def _sheet_of_part(archive: zipfile.ZipFile) -> dict[str, str]:
+    return {member: sheet for sheet, member in _sheet_parts(archive).items()}
