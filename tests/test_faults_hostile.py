@@ -218,7 +218,8 @@ def _damaged(kind: str, source: Path, folder: Path) -> tuple[Path, str]:
         rewrite(source, target, synthese, mismatch)
         return target, f"partie « {synthese} » (feuille « Synthèse ») endommagée (une balise fermante"
     if kind == "tronquee":
-        rewrite(source, target, recettes, lambda data: data[: len(data) // 2])
+        # cut inside a tag (« <r »), wherever the half falls: a cut between tags reads « vide ou tronquée »
+        rewrite(source, target, recettes, lambda data: data[: data.index(b"<", len(data) // 2) + 2])
         return target, f"partie « {recettes} » (feuille « Recettes ») endommagée (partie tronquée, ligne 1"
     if kind == "workbook":
         rewrite(source, target, "xl/workbook.xml", lambda data: data[: len(data) // 2])

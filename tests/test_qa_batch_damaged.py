@@ -44,7 +44,7 @@ CASES = {
     # Since xlae/books/parts.py (issue 14) the part and its sheet are named.
     "workbook_casse": ("halve:xl/workbook.xml", "partie « xl/workbook.xml » endommagée (partie vide ou tronquée"),
     "recettes_cassee": ("halve:Recettes", "partie « xl/worksheets/sheet2.xml » (feuille « Recettes ») endommagée "
-                                          "(partie tronquée"),
+                                          "(partie"),  # « tronquée » or « vide ou tronquée »: where the half falls
     "recettes_absente": ("skip:Recettes", "partie « xl/worksheets/sheet2.xml » (feuille « Recettes ») absente de "
                                           "l'archive"),
     "synthese_cassee": ("halve:Synthèse", "partie « xl/worksheets/sheet4.xml » (feuille « Synthèse ») endommagée"),

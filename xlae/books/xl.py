@@ -26,7 +26,7 @@ def books_of_workbook(wb: Any, name: str = "classeur.xlsx") -> Books:
             for r, row in enumerate(grid, start=1):
                 for c, value in enumerate(row):
                     if isinstance(value, str) and value.startswith("="):
-                        found[f"{_letter(c + 1)}{r}"] = value[1:]
+                        found[f"{layout.column_letter(c + 1)}{r}"] = value[1:]
                         row[c] = None  # no cached value in memory
             if found:
                 formulas[sheet] = found
@@ -43,10 +43,3 @@ def books_of_workbook(wb: Any, name: str = "classeur.xlsx") -> Books:
             break
     return Books(Path(name), tuple(wb.sheetnames), cells, grids, formulas)
 
-
-def _letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

@@ -95,6 +95,15 @@ LAST_DATA_ROW = FIRST_DATA_ROW + MAX_ROWS - 1
 MAX_SHEET_ROWS = 1_048_576 - FIRST_DATA_ROW + 1  # data rows an Excel sheet can hold below the header
 
 
+def column_letter(index: int) -> str:
+    """1 → « A », 27 → « AA » (the one spelling of a column number as a letter)."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def last_data_row(rows: int = MAX_ROWS) -> int:
     """Last sheet row covered by a summary built for ``rows`` ledger rows."""
     return FIRST_DATA_ROW + rows - 1

@@ -261,12 +261,7 @@ def _col_index(letters: str) -> int:
     return index
 
 
-def _col_letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+_col_letter = L.column_letter
 
 
 # --- Evaluation context ----------------------------------------------------------------------
