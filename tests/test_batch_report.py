@@ -101,3 +101,16 @@ def test_no_progress_for_a_single_file() -> None:
     stream = io.StringIO()
     Progress(1, stream).advance("a.xlsx")
     assert stream.getvalue() == ""
+
+
+def test_report_uses_the_synthese_orange_and_red(tmp_path) -> None:
+    """The README promises orange from 80 % and red from 100 % in the report, as in the Synthèse."""
+    from openpyxl import load_workbook
+
+    from xlae.batch.report import ReportRow, write_xlsx
+
+    path = write_xlsx([ReportRow("a.xlsx", part_plafond=0.85), ReportRow("b.xlsx", part_plafond=1.2)],
+                      tmp_path, 0.8, 1.0)
+    rules = [rule for area in load_workbook(path).active.conditional_formatting for rule in area.rules]
+    fills = sorted(rule.dxf.fill.fgColor.rgb[-6:] for rule in rules)
+    assert fills == ["FF0000", "FFA500"]  # red from 100 %, orange from 80 %

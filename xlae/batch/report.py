@@ -102,8 +102,10 @@ def write_xlsx(rows: list[ReportRow], folder: Path, amber: float, red: float, na
     """One row per workbook, frozen header, filters, ceiling use coloured amber then red."""
     from openpyxl import Workbook
     from openpyxl.formatting.rule import CellIsRule
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+
+    from ..template.build import AMBER_FILL, RED_FILL, RED_FONT
 
     book = Workbook()
     sheet = book.active
@@ -129,12 +131,11 @@ def write_xlsx(rows: list[ReportRow], folder: Path, amber: float, red: float, na
     share = get_column_letter(KEYS.index("part_plafond") + 1)
     if last >= 2:
         area = f"{share}2:{share}{last}"
+        # the Synthèse's own orange and red (the README promises the same colours in both)
         sheet.conditional_formatting.add(area, CellIsRule(
-            operator="greaterThanOrEqual", formula=[repr(red)], fill=PatternFill("solid", fgColor="F4B6B6"),
-            font=Font(color="9C0006", bold=True), stopIfTrue=True))
+            operator="greaterThanOrEqual", formula=[repr(red)], fill=RED_FILL, font=RED_FONT, stopIfTrue=True))
         sheet.conditional_formatting.add(area, CellIsRule(
-            operator="greaterThanOrEqual", formula=[repr(amber)], fill=PatternFill("solid", fgColor="FFE0A3"),
-            font=Font(color="7F4F00")))
+            operator="greaterThanOrEqual", formula=[repr(amber)], fill=AMBER_FILL))
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(KEYS))}{max(last, 1)}"
     buffer = io.BytesIO()
