@@ -114,3 +114,22 @@ def test_report_uses_the_synthese_orange_and_red(tmp_path) -> None:
     rules = [rule for area in load_workbook(path).active.conditional_formatting for rule in area.rules]
     fills = sorted(rule.dxf.fill.fgColor.rgb[-6:] for rule in rules)
     assert fills == ["FF0000", "FFA500"]  # red from 100 %, orange from 80 %
+
+
+def test_libreoffice_reads_the_report(tmp_path) -> None:
+    """rapport.xlsx is written by xlae itself (no openpyxl): a real spreadsheet must read it as written."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (soffice) introuvable : installez libreoffice-calc (voir .ci/run)."
+    path = report.write_xlsx(ROWS, tmp_path, 0.8, 1.0)
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}",
+                    "--convert-to", "csv:Text - txt - csv (StarCalc):59,34,76", "--outdir", str(tmp_path / "csv"),
+                    str(path)], check=True, capture_output=True, timeout=180)
+    text = (tmp_path / "csv" / "rapport.csv").read_text(encoding="utf-8")
+    lines = list(csv.reader(text.splitlines(), delimiter=";"))
+    assert lines[0][:3] == ["Fichier", "Activité", "Année"]
+    assert lines[1][:3] == ["client-a.xlsx", "bnc", "2026"]
+    assert lines[1][7] == "31/05/2026"  # a date serial with its DD/MM/YYYY format
+    assert lines[2][0] == "'=HYPERLINK(\"x\").xlsx"  # text, never a formula

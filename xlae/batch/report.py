@@ -99,49 +99,22 @@ def write_csv(rows: list[ReportRow], folder: Path, name: str = REPORT_CSV) -> Pa
 
 
 def write_xlsx(rows: list[ReportRow], folder: Path, amber: float, red: float, name: str = REPORT_XLSX) -> Path:
-    """One row per workbook, frozen header, filters, ceiling use coloured amber then red."""
-    from openpyxl import Workbook
-    from openpyxl.formatting.rule import CellIsRule
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    """One row per workbook, frozen header, filters, ceiling use coloured orange then red.
 
-    from ..template.build import AMBER_FILL, RED_FILL, RED_FONT
+    Written as SpreadsheetML directly (``report_xlsx``): openpyxl's import and save cost
+    about 0.15 s of every ``xlae recalculer`` run for one small sheet (issues 10 and 15).
+    """
+    from .report_xlsx import workbook_bytes
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_TITLE
-    sheet.append([TITLES[k] for k in KEYS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        values = asdict(row)
-        sheet.append([_cell_value(values[k]) for k in KEYS])
-    last = sheet.max_row
-    formats = {"ca": "#,##0.00 €", "plafond": "#,##0.00 €", "derniere_periode": "#,##0.00 €",
-               "part_plafond": "0.0 %", "echeance": "DD/MM/YYYY", "prochaine_echeance": "DD/MM/YYYY",
-               "annee": "0"}
+    formats = {**{key: "#,##0.00 €" for key in MONEY}, "part_plafond": "0.0 %",
+               "echeance": "DD/MM/YYYY", "prochaine_echeance": "DD/MM/YYYY", "annee": "0"}
     widths = {"fichier": 32, "activite": 14, "tva": 48, "situation_plafond": 48, "erreur": 48, "remarque": 48}
-    for index, key in enumerate(KEYS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = widths.get(key, 16)
-        if key in formats:
-            for (cell,) in sheet.iter_rows(min_row=2, max_row=last, min_col=index, max_col=index):
-                cell.number_format = formats[key]
-    share = get_column_letter(KEYS.index("part_plafond") + 1)
-    if last >= 2:
-        area = f"{share}2:{share}{last}"
-        # the Synthèse's own orange and red (the README promises the same colours in both)
-        sheet.conditional_formatting.add(area, CellIsRule(
-            operator="greaterThanOrEqual", formula=[repr(red)], fill=RED_FILL, font=RED_FONT, stopIfTrue=True))
-        sheet.conditional_formatting.add(area, CellIsRule(
-            operator="greaterThanOrEqual", formula=[repr(amber)], fill=AMBER_FILL))
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(KEYS))}{max(last, 1)}"
-    buffer = io.BytesIO()
-    book.save(buffer)
+    table = [[_cell_value(value) for value in (asdict(row)[k] for k in KEYS)] for row in rows]
+    data = workbook_bytes(SHEET_TITLE, [TITLES[k] for k in KEYS], table,
+                          formats=[formats.get(k) for k in KEYS], widths=[widths.get(k, 16) for k in KEYS],
+                          alert_column=KEYS.index("part_plafond"), amber=amber, red=red)
     target = folder / name
-    write_bytes(target, buffer.getvalue(), replace=False)
+    write_bytes(target, data, replace=False)
     return target
 
 

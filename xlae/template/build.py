@@ -41,9 +41,9 @@ TITLE_FONT = Font(bold=True, size=13)
 BOLD = Font(bold=True)
 # The README promises orange from 80 % and red from 100 %: real orange and red, dark text on orange,
 # white bold text on red (readable on screen and in print).
-AMBER_FILL = PatternFill("solid", fgColor="FFA500", bgColor="FFA500")
-RED_FILL = PatternFill("solid", fgColor="FF0000", bgColor="FF0000")
-RED_FONT = Font(bold=True, color="FFFFFF")
+AMBER_FILL = PatternFill("solid", fgColor=L.ALERT_ORANGE, bgColor=L.ALERT_ORANGE)
+RED_FILL = PatternFill("solid", fgColor=L.ALERT_RED, bgColor=L.ALERT_RED)
+RED_FONT = Font(bold=True, color=L.ALERT_RED_TEXT)
 DASH_FILL = PatternFill("solid", fgColor="F2F2F2")
 INVALID_FILL = PatternFill("solid", fgColor="FFC7CE")
 UNLOCKED = Protection(locked=False)

@@ -95,6 +95,13 @@ LAST_DATA_ROW = FIRST_DATA_ROW + MAX_ROWS - 1
 MAX_SHEET_ROWS = 1_048_576 - FIRST_DATA_ROW + 1  # data rows an Excel sheet can hold below the header
 
 
+# The alert colours the README promises: orange from 80 %, red (white bold text) from 100 %;
+# one spelling for the Synthèse (build) and the batch report.
+ALERT_ORANGE = "FFA500"
+ALERT_RED = "FF0000"
+ALERT_RED_TEXT = "FFFFFF"
+
+
 def column_letter(index: int) -> str:
     """1 → « A », 27 → « AA » (the one spelling of a column number as a letter)."""
     letters = ""
