@@ -5,8 +5,8 @@ subprocess, best of 2, and is printed twice:
 - whole process, as a user measures it (``/usr/bin/time``): wall time of the process,
   interpreter start-up and every import included, and its peak RSS (``os.wait4``);
 - in-process: the computation alone, both sides having imported what they use before
-  the timer starts (pandas and calamine for the floor; xlae's batch, the Synthèse rules
-  and openpyxl — used lazily by the report — for xlae).
+  the timer starts (pandas and calamine for the floor; xlae's batch and the Synthèse
+  rules for xlae; the report no longer uses openpyxl).
 Targets: issue 6, default path ≤ 3× the floor at 10 000 and 100 000 rows, < 500 MB at
 100 000 rows, 200 small workbooks < 20 s on 2 cores; issue 15, ≤ 1.3× the floor whole
 process at 100 000 and 1 000 000 rows (``--million``), peak memory ≤ 1.2× the floor's.
@@ -43,7 +43,7 @@ print(json.dumps({"seconds": seconds, "total": round(float(sums.sum()), 2)}))
 OURS = """
 import json, sys, time
 from xlae.batch import batch
-import openpyxl, pandas, python_calamine, xlae.template.synthese  # what the run uses, imported lazily
+import pandas, python_calamine, xlae.template.synthese  # what the run uses, imported lazily
 t = time.perf_counter()
 result = batch.recalculate(sys.argv[1:-1], sys.argv[-1], int(__import__("os").environ.get("JOBS", "1")),
                            progress=False)
