@@ -133,3 +133,12 @@ def test_libreoffice_reads_the_report(tmp_path) -> None:
     assert lines[1][:3] == ["client-a.xlsx", "bnc", "2026"]
     assert lines[1][7] == "31/05/2026"  # a date serial with its DD/MM/YYYY format
     assert lines[2][0] == "'=HYPERLINK(\"x\").xlsx"  # text, never a formula
+
+
+def test_xlsx_report_keeps_characters_xml_forbids(tmp_path: Path) -> None:
+    """A control character or U+FFFF in a file name or message is written as Excel's _xHHHH_, never as
+    XML no spreadsheet opens (the report and the ledger writer share ``xlsx.xml_text``)."""
+    path = report.write_xlsx([ReportRow("a\x01b\uffff.xlsx", erreur="x < y & z")], tmp_path, 0.8, 1.0)
+    sheet = openpyxl.load_workbook(path)["Rapport"]
+    assert sheet["A2"].value == "a_x0001_b_xFFFF_.xlsx"
+    assert "x < y & z" in [c.value for c in sheet[2]]

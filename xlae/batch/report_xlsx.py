@@ -16,36 +16,24 @@ import zipfile
 from typing import Any, Sequence
 from xml.sax.saxutils import escape
 
+from . import xlsx
 from ..template.layout import ALERT_ORANGE, ALERT_RED, ALERT_RED_TEXT, column_letter
 
-_EPOCH = dt.date(1899, 12, 30)
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _STAMP = (1980, 1, 1, 0, 0, 0)
 
 
-def _text(value: str) -> str:
-    """XML text: escaped, characters XML 1.0 forbids written as Excel's ``_xHHHH_``."""
-    cleaned = "".join(c if c in "\t\n\r" or ord(c) >= 32 else f"_x{ord(c):04X}_" for c in value)
-    return escape(cleaned)
-
-
 def _cell(ref: str, value: Any, style: int) -> str:
     s = f' s="{style}"' if style else ""
     if value is None:
         return f'<c r="{ref}"{s}/>' if style else ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return f'<c r="{ref}"{s}><v>{(value - _EPOCH).days}</v></c>'
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            return f'<c r="{ref}"{s} t="inlineStr"><is><t>{value}</t></is></c>'
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
+    if isinstance(value, (bool, int, float, dt.date)) and not (isinstance(value, float) and not math.isfinite(value)):
+        kind, text = xlsx.cached_value(value)  # the computed copies' spelling of a number, date or boolean
+        t = f' t="{kind}"' if kind else ""
+        return f'<c r="{ref}"{s}{t}><v>{text}</v></c>'
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{xlsx.xml_text(str(value))}</t></is></c>'
 
 
 def _styles(formats: list[str]) -> str:
@@ -105,9 +93,9 @@ def workbook_bytes(title: str, header: Sequence[str], rows: Sequence[Sequence[An
              f'<autoFilter ref="A1:{letters[-1]}{last}"/>{alerts}'
              '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
     workbook = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN}" '
-                f'xmlns:r="{_REL}"><sheets><sheet name="{_text(title)}" sheetId="1" r:id="rId1"/></sheets>'
+                f'xmlns:r="{_REL}"><sheets><sheet name="{xlsx.xml_text(title)}" sheetId="1" r:id="rId1"/></sheets>'
                 f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-                f"'{_text(title)}'!$A$1:${letters[-1]}${last}</definedName></definedNames></workbook>")
+                f"'{xlsx.xml_text(title)}'!$A$1:${letters[-1]}${last}</definedName></definedNames></workbook>")
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats'

@@ -192,6 +192,14 @@ def _formula_cell_spans(xml: bytes) -> list[tuple[int, int]]:
         position = close.end()
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """A cell text as XML: escaped, the characters XML 1.0 forbids written as Excel's ``_xHHHH_``."""
+    return escape(_XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text))
+
+
 def cached_value(value: Any) -> tuple[str | None, str]:
     """(cell type attribute, text of <v>) for a computed value."""
     if value.__class__ is float and math.isfinite(value):  # most summary cells

@@ -63,12 +63,7 @@ def column_title(sheet: str, letter: str) -> str:
     return ""
 
 
-def column_index(letter: str) -> int:
-    """« A » → 1, « AA » → 27."""
-    number = 0
-    for char in letter:
-        number = number * 26 + ord(char.upper()) - 64
-    return number
+column_index = layout.column_index
 
 
 def position(cell: str) -> tuple[int, int]:

@@ -46,7 +46,6 @@ _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
 _SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\s*/>")
 _DIMENSION = re.compile(rb"(<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"'])([^\"']*)([\"'])")
 _CELL_XFS = re.compile(rb"<((?:\w+:)?)cellXfs\b([^>]*?)count\s*=\s*[\"'](\d+)[\"']([^>]*)>(.*?)</(?:\w+:)?cellXfs>", re.S)
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
@@ -317,9 +316,8 @@ def _cell(prefix: bytes, ref: str, value: Any, style: bytes | None) -> bytes:
         if kind is not None or (isinstance(value, float) and not math.isfinite(value)):
             raise ValueError(f"valeur {value!r} impossible à écrire en {ref}")
         return head + b"><" + prefix + b"v>" + text.encode() + b"</" + prefix + b"v></" + prefix + b"c>"
-    text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", str(value))
     return (head + b' t="inlineStr"><' + prefix + b'is><' + prefix + b't xml:space="preserve">'
-            + escape(text).encode("utf-8") + b"</" + prefix + b"t></" + prefix + b"is></" + prefix + b"c>")
+            + xlsx.xml_text(str(value)).encode("utf-8") + b"</" + prefix + b"t></" + prefix + b"is></" + prefix + b"c>")
 
 
 def _dimension(xml: bytes, last_row: int, letters: list[str]) -> bytes:

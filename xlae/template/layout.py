@@ -102,6 +102,14 @@ ALERT_RED = "FF0000"
 ALERT_RED_TEXT = "FFFFFF"
 
 
+def column_index(letter: str) -> int:
+    """« A » → 1, « AA » → 27 (the inverse of ``column_letter``)."""
+    number = 0
+    for char in letter:
+        number = number * 26 + ord(char.upper()) - 64
+    return number
+
+
 def column_letter(index: int) -> str:
     """1 → « A », 27 → « AA » (the one spelling of a column number as a letter)."""
     letters = ""

@@ -254,13 +254,7 @@ def ae_dependent_refs() -> set[str]:
     return dependent
 
 
-def _col_index(letters: str) -> int:
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - 64
-    return index
-
-
+_col_index = L.column_index
 _col_letter = L.column_letter
 
 
