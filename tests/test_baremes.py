@@ -9,13 +9,12 @@ commands' lock, backup and atomic save.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from libreoffice import convert
 from xlae import cli
 from xlae.rates import get_rates
 from xlae.template import bareme_classeur as B
@@ -25,12 +24,6 @@ MARCH = S.MONTH_FIRST + 2
 EDITED_RATE = 0.3      # taux_cotisations bnc in force in 2026, typed by the user (installed: 25,6 %)
 ADDED_CEILING = 90000  # plafond_ca of services from 01/01/2027, rows the user added (one per category, as Barèmes)
 SERVICES = ("service_bic", "bnc", "bnc_cipav")
-
-
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    assert found, "LibreOffice (soffice) introuvable : installez libreoffice-calc (voir .ci/run)."
-    return found
 
 
 def _workbook(path: Path, edit: bool = True) -> Path:
@@ -56,10 +49,7 @@ def _workbook(path: Path, edit: bool = True) -> Path:
 
 
 def _libreoffice(path: Path, folder: Path) -> openpyxl.worksheet.worksheet.Worksheet:
-    out = folder / "lo"
-    subprocess.run([_soffice(), "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profil').as_uri()}",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(path)], check=True, capture_output=True,
-                   timeout=180)
+    out = convert(path, folder)
     return openpyxl.load_workbook(out / path.name, data_only=True)[L.SHEET_SYNTHESE]
 
 

@@ -11,23 +11,16 @@ boolean cell. CI installs LibreOffice (.ci/run).
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from libreoffice import convert
 from xlae.books.calamine import read_books
 from xlae.template import generer, layout as L, synthese as S
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    assert found, "LibreOffice (soffice) introuvable : installez libreoffice-calc (voir .ci/run)."
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +30,7 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory):
                              categories=("bnc", "vente", "service_bic", "bnc_cipav"))
     source = folder / "rempli.xlsx"
     source.write_bytes(generer.workbook_bytes(ledgers))
-    out = folder / "out"
-    subprocess.run([_soffice(), "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profil').as_uri()}",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    out = convert(source, folder, out=folder / "out")
     sheet = load_workbook(out / "rempli.xlsx", data_only=True)[L.SHEET_SYNTHESE]
     return ledgers, sheet, S.evaluate(read_books(source).inputs())
 

@@ -11,13 +11,11 @@ One soffice run converts every workbook (CI installs LibreOffice, see .ci/run).
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-from pathlib import Path
 
 import openpyxl
 import pytest
 
+from libreoffice import convert
 from xlae import cli, formules
 from xlae.books.calamine import read_books
 from xlae.template import build, generer, layout as L, synthese as S
@@ -52,12 +50,7 @@ def computed(tmp_path_factory: pytest.TempPathFactory):
         paths[name].write_bytes(generer.workbook_bytes(ledgers))
     paths["main"] = folder / "main.xlsx"
     paths["main"].write_bytes(_hand_case())
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice (soffice) introuvable : installez libreoffice-calc (voir .ci/run)."
-    out = folder / "lo"
-    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profil').as_uri()}",
-                    "--convert-to", "xlsx", "--outdir", str(out), *map(str, paths.values())],
-                   check=True, capture_output=True, timeout=300)
+    out = convert(list(paths.values()), folder, timeout=300)
     shown = {name: openpyxl.load_workbook(out / path.name, data_only=True)[L.SHEET_SYNTHESE]
              for name, path in paths.items()}
     python = {name: S.evaluate(read_books(path).inputs()) for name, path in paths.items()}
