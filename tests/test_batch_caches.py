@@ -80,3 +80,34 @@ def test_workers_send_back_the_report_row_not_the_cells(tmp_path: Path) -> None:
     assert [synthese_values(tmp_path / f"out-{n}.xlsx")[CA] for n in range(2)] == [100, 200]
     alone = runner.run([runner.Job(jobs[0].source, str(tmp_path / "seul.xlsx"))], workers=2)
     assert alone[0].values[CA] == 100  # one workbook runs in-process: its cells stay (xlae demo shows them)
+
+
+def test_a_barèmes_sheet_seen_before_is_not_read_again_but_keeps_its_file_name() -> None:
+    """The same Barèmes in every workbook of a batch is read once (``bareme_classeur.grid_rates``); each
+    workbook gets an equal twin (so the rates memos carry over) whose errors name that workbook."""
+    import pytest as _pytest
+
+    from xlae.errors import XlaeError
+    from xlae.rates import COLUMNS
+    from xlae.template import bareme_classeur
+
+    grid = [list(COLUMNS)] + [list(row) for row in bareme_classeur.rows_values(get_rates().rows)]
+    first = bareme_classeur.grid_rates(grid, "a.xlsx, feuille Barèmes")
+    second = bareme_classeur.grid_rates([list(row) for row in grid], "b.xlsx, feuille Barèmes")
+    assert second is not first and second == first and hash(second) == hash(first)
+    assert second.rows is first.rows  # natif.lookup_value remembers by the rows
+    assert (first.origin, second.origin) == ("a.xlsx, feuille Barèmes", "b.xlsx, feuille Barèmes")
+    for rates, name in ((first, "a.xlsx"), (second, "b.xlsx")):
+        with _pytest.raises(XlaeError, match=f"Barème {name}, feuille Barèmes : le paramètre « inconnu »"):
+            rates.lookup("inconnu", "toutes", "toutes", dt.date(2026, 1, 1))
+    # the history view looks up other dates: never equal to the sheet itself
+    assert second.history() != second and second.history() == first.history()
+    # another value, or the same number typed as TRUE, is another sheet
+    changed = [list(row) for row in grid]
+    changed[1][4] = changed[1][4] + 1
+    assert bareme_classeur.grid_rates(changed, "c.xlsx, feuille Barèmes") != first
+    typed = [list(row) for row in grid]
+    index = next(i for i, row in enumerate(typed) if i and row[4] == 1)
+    typed[index][4] = True
+    with _pytest.raises(XlaeError):  # TRUE is not the number 1 in a rates sheet
+        bareme_classeur.grid_rates(typed, "d.xlsx, feuille Barèmes")

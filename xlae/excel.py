@@ -74,10 +74,12 @@ class _Memo:
     def current(self) -> int:
         rates = get_rates()
         if rates is not self.rates or time.time() >= self.midnight:
-            tomorrow = dt.date.today() + dt.timedelta(days=1)
-            self.midnight = dt.datetime.combine(tomorrow, dt.time()).timestamp()
+            # an equal rates object (``Rates.renamed``: the next workbook's same Barèmes) keeps the memos
+            if rates != self.rates or time.time() >= self.midnight:
+                tomorrow = dt.date.today() + dt.timedelta(days=1)
+                self.midnight = dt.datetime.combine(tomorrow, dt.time()).timestamp()
+                self.generation += 1
             self.rates = rates
-            self.generation += 1
         return self.generation
 
 

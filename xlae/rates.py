@@ -75,6 +75,26 @@ class Rates:
         self.coverage_start = max(items[0].date_effet for items in series.values())
         self.newest_date = max(r.date_effet for r in rows)
         self.lookup = lru_cache(maxsize=65536)(self._lookup)
+        self._content = (object(),)  # shared by ``renamed`` twins: equal (and equally hashed) rates
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rates) and self._content == other._content
+
+    def __hash__(self) -> int:
+        return hash(self._content)
+
+    def renamed(self, origin: str) -> "Rates":
+        """The same rows read from another place (a batch's next workbook with the same Barèmes sheet).
+
+        Why: every memo keyed on the rates in use (``excel`` memo, ``cotisations._taux``,
+        ``natif.lookup_value`` by rows) serves the twin, since it is equal to this one, while
+        its error messages name its own ``origin`` (errors are never memoised).
+        """
+        twin = copy.copy(self)
+        twin.origin = origin
+        twin.__dict__.pop("_history", None)
+        twin.lookup = lru_cache(maxsize=65536)(twin._lookup)
+        return twin
 
     def _series_for(self, parametre: str, categorie: str, zone: str) -> list[Rate]:
         for key in ((parametre, categorie, zone), (parametre, categorie, ANY),
@@ -118,6 +138,7 @@ class Rates:
         if view is None:
             view = copy.copy(self)
             view.coverage_start = min(items[0].date_effet for items in self._series.values())
+            view._content = self._content + ("history",)  # other lookups: never equal to the sheet itself
             view.lookup = lru_cache(maxsize=4096)(view._lookup)
             self.__dict__["_history"] = view
         return view

@@ -74,9 +74,32 @@ def grid_rates(grid: Sequence[Sequence[Any]] | None, origin: str) -> R.Rates | N
     None (compute with the installed rates) when the workbook has no Barèmes sheet or
     an entirely empty one (hand-made stand-ins of the template); any content is read.
     """
-    if grid is None or all(_text(v).strip() == "" for row in grid for v in row):
+    if grid is None:
         return None
-    return rates_from_rows(grid, origin)
+    try:
+        # the values and their types (TRUE is not 1, a date is not a datetime); -0.0 and 0.0 are
+        # one key, for the same figures
+        key = (tuple(map(tuple, grid)), tuple(tuple(map(type, row)) for row in grid))
+        known = _READ.get(key)
+    except TypeError:  # a cell value that cannot be a key (not from a reader): no memo
+        key, known = None, None
+    if known is not None:
+        return known.renamed(origin)
+    if all(_text(v).strip() == "" for row in grid for v in row):
+        return None
+    rates = rates_from_rows(grid, origin)
+    if key is not None:
+        if len(_READ) >= _READ_KEPT:
+            del _READ[next(iter(_READ))]  # oldest first
+        _READ[key] = rates
+    return rates
+
+
+# Barèmes sheets already read, by their cell values: every standard workbook of a batch holds the
+# same one, which took ~6 ms to read as a rates sheet (the key ~0.2 ms); its twin (``Rates.renamed``) also keeps the
+# memos of the rates in use (~3 ms of each Synthèse evaluation). Errors are not kept.
+_READ: dict[tuple, R.Rates] = {}
+_READ_KEPT = 8
 
 
 @contextmanager

@@ -182,7 +182,8 @@ _LOOKUPS_KEPT = 65536
 def lookup_value(rows: list, parametre: str, categorie: str, zone: str, on: dt.date) -> float:
     """What ``lookup`` finds among rates rows (0 when no row is in force, as SUMPRODUCT gives).
 
-    Memoised for the rows in use (kept by identity, so a switch of rates sheet starts afresh):
+    Memoised for the rows in use (kept by identity, so a switch of rates sheet starts afresh; the twins
+    of ``Rates.renamed`` share their rows):
     a batch asks the same rates on the same month ends in every workbook.
     """
     global _LOOKUPS
