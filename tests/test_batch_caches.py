@@ -111,3 +111,46 @@ def test_a_barèmes_sheet_seen_before_is_not_read_again_but_keeps_its_file_name(
     typed[index][4] = True
     with _pytest.raises(XlaeError):  # TRUE is not the number 1 in a rates sheet
         bareme_classeur.grid_rates(typed, "d.xlsx, feuille Barèmes")
+
+
+def test_a_part_seen_well_formed_is_known_by_its_exact_bytes_only(tmp_path: Path) -> None:
+    """``books.parts`` skips the XML pass for a part whose compressed bytes it found well formed before
+    (the Synthèse of every standard workbook); the same part damaged, or behind a local header zipfile
+    refuses, is still refused in the same words."""
+    import io
+    import zipfile
+
+    from tests.test_recalculer import make_workbook, receipt
+    from xlae.books import parts
+    from xlae.books.archive import DAMAGED_ADVICE, UnreadableWorkbook, open_archive
+
+    good = make_workbook(tmp_path / "good.xlsx", [receipt("2026-01-05", 100)])
+    with zipfile.ZipFile(good) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+        synthese = next(n for n in members if n.startswith("xl/worksheets/") and b"<f>" in members[n])
+    open_archive(good).close()
+    assert any(key[0] == synthese for key in parts._WELL_FORMED)
+
+    def rewritten(name: str, changes: dict[str, bytes]) -> Path:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for member, data in members.items():
+                target.writestr(member, changes.get(member, data))
+        path = tmp_path / name
+        path.write_bytes(out.getvalue())
+        return path
+
+    broken = rewritten("broken.xlsx", {synthese: members[synthese].replace(b"</c>", b"</x>", 1)})
+    with pytest.raises(UnreadableWorkbook, match="une balise fermante ne correspond pas"):
+        open_archive(broken)
+    # the very bytes of the known part, under a local header whose name differs from the directory's
+    same = rewritten("same.xlsx", {})
+    data = bytearray(same.read_bytes())
+    with zipfile.ZipFile(same) as archive:
+        offset = archive.getinfo(synthese).header_offset
+    position = offset + 30 + len(synthese) - 5  # "sheetN.xml": one letter of the name in the local header
+    data[position:position + 1] = b"X"
+    same.write_bytes(bytes(data))
+    with pytest.raises(UnreadableWorkbook) as refused:
+        open_archive(same)
+    assert "données compressées endommagées" in str(refused.value) and DAMAGED_ADVICE in str(refused.value)
