@@ -191,3 +191,30 @@ def test_the_remembered_sheets_are_bounded(monkeypatch) -> None:
         sheet = SHEET.replace(b"<f>1/0</f>", f"<f>{number}/7</f>".encode())
         assert xlsx.formula_cells(sheet)["D2"] == f"{number}/7"
     assert len(xlsx._LAYOUTS) == xlsx._LAYOUTS_KEPT
+
+
+def test_a_member_known_by_its_raw_bytes_is_not_inflated_and_gives_the_same_bytes(monkeypatch) -> None:
+    """``member_formula_cells`` / ``member_with_cached_values`` know a member by its compressed bytes
+    (``raw_key``): the second workbook's identical Synthèse is never inflated, and its copy is the very
+    bytes ``with_cached_values`` writes from the XML; a member differing by one byte is read."""
+    monkeypatch.setattr(xlsx, "_LAYOUTS", {})
+    monkeypatch.setattr(xlsx, "_MEMBER_LAYOUTS", {})
+    other = SHEET.replace(b"<f>1/0</f>", b"<f>2/0</f>")
+
+    def archive_of(xml: bytes) -> zipfile.ZipFile:
+        data = io.BytesIO()
+        with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as out:
+            out.writestr("xl/worksheets/sheet1.xml", xml)
+        return zipfile.ZipFile(io.BytesIO(data.getvalue()))
+
+    values = {"B1": 1234.5, "B2": "oui & <non>", "D2": 7}
+    first = archive_of(SHEET)
+    assert xlsx.member_formula_cells(first, "xl/worksheets/sheet1.xml") == xlsx.formula_cells(SHEET)
+    second = archive_of(SHEET)
+    monkeypatch.setattr(second, "read", lambda *a, **k: pytest.fail("a known member was inflated"))
+    assert xlsx.member_formula_cells(second, "xl/worksheets/sheet1.xml") == xlsx.formula_cells(SHEET)
+    assert xlsx.member_with_cached_values(second, "xl/worksheets/sheet1.xml", values) == \
+        xlsx.with_cached_values(SHEET, values)
+    changed = archive_of(other)
+    new, _ = xlsx.member_with_cached_values(changed, "xl/worksheets/sheet1.xml", values)
+    assert new == xlsx.with_cached_values(other, values)[0] and b"<f>2/0</f><v>7</v>" in new

@@ -44,7 +44,7 @@ def changed_members(archive: zipfile.ZipFile, package: xlsx.Package,
         part = package.sheets.get(sheet)
         if part is None:
             continue
-        changes[part], _ = xlsx.with_cached_values(archive.read(part), cells)
+        changes[part], _ = xlsx.member_with_cached_values(archive, part, cells)
     names = set(archive.namelist())
     workbook = xlsx.workbook_path(archive)
     if workbook in names:

@@ -126,11 +126,25 @@ class _FormulaCell:
     close: bytes   # </v></c> (with the namespace prefix of the cell element)
 
 
-_LAYOUTS: dict[bytes, tuple[_FormulaCell, ...]] = {}
+@dataclass(frozen=True)
+class _Layout:
+    """The formula cells of a sheet and, for a sheet up to ``_GAPS_MAX``, the bytes around and of them.
+
+    Why the bytes: a copy's sheet is then written from the layout alone (no slicing of the XML,
+    and no inflating of a member already known by its raw bytes, ``member_layout``).
+    """
+
+    cells: tuple[_FormulaCell, ...]
+    gaps: tuple[bytes, ...] | None       # before each cell, then after the last (None: large sheet)
+    originals: tuple[bytes, ...] | None  # each cell as stored
+
+
+_LAYOUTS: dict[bytes, _Layout] = {}
 _LAYOUTS_KEPT = 8  # distinct sheets remembered: a batch of standard workbooks has one Synthèse per --lignes
+_GAPS_MAX = 4 << 20  # a ledger sheet with formulas (37 MB at 100 000 rows) is not copied into the memo
 
 
-def _formula_layout(xml: bytes) -> tuple[_FormulaCell, ...]:
+def _formula_layout(xml: bytes) -> _Layout:
     """The formula cells of ``xml``, parsed once per distinct sheet (keyed by its BLAKE2 digest).
 
     Why: every standard workbook of a batch holds the same Synthèse XML (≈ 400 KB,
@@ -140,11 +154,75 @@ def _formula_layout(xml: bytes) -> tuple[_FormulaCell, ...]:
     key = hashlib.blake2b(xml, digest_size=20).digest()
     layout = _LAYOUTS.get(key)
     if layout is None:
-        layout = tuple(_parse_formula_cell(xml, start, end) for start, end in _formula_cell_spans(xml))
-        if len(_LAYOUTS) >= _LAYOUTS_KEPT:
-            del _LAYOUTS[next(iter(_LAYOUTS))]  # oldest first
-        _LAYOUTS[key] = layout
+        cells = tuple(_parse_formula_cell(xml, start, end) for start, end in _formula_cell_spans(xml))
+        gaps = originals = None
+        if len(xml) <= _GAPS_MAX:
+            ends = [0] + [cell.end for cell in cells]
+            gaps = tuple(xml[end:cell.start] for end, cell in zip(ends, cells)) + (xml[ends[-1]:],)
+            originals = tuple(xml[cell.start:cell.end] for cell in cells)
+        layout = _Layout(cells, gaps, originals)
+        _remember(_LAYOUTS, key, layout)
     return layout
+
+
+def _remember(memo: dict, key: Any, value: Any) -> None:
+    if len(memo) >= _LAYOUTS_KEPT:
+        del memo[next(iter(memo))]  # oldest first
+    memo[key] = value
+
+
+_MEMBER_LAYOUTS: dict[tuple, _Layout] = {}
+
+
+def member_layout(archive: zipfile.ZipFile, member: str) -> tuple[_Layout, bytes | None]:
+    """(layout, XML) of a sheet member; XML None when the layout came from a member with the same raw
+    bytes (``raw_key``): nothing inflated. Raises what ``ZipFile.read`` raises."""
+    key = raw_key(archive, archive.getinfo(member))
+    layout = _MEMBER_LAYOUTS.get(key) if key is not None else None
+    if layout is not None:
+        return layout, None
+    xml = archive.read(member)
+    layout = _formula_layout(xml)
+    if key is not None and layout.gaps is not None:
+        _remember(_MEMBER_LAYOUTS, key, layout)
+    return layout, xml
+
+
+def raw_key(archive: zipfile.ZipFile, info: zipfile.ZipInfo, largest: int = _GAPS_MAX) -> tuple | None:
+    """What identifies a member's bytes exactly, read raw (no inflating); None: read it the usual way.
+
+    (name, compression, CRC, size, BLAKE2 of the compressed bytes): equal compressed bytes inflate
+    to equal bytes. The local header is checked as zipfile checks it when it opens a member
+    (signature, same name decoded the same way, no encryption nor other flags), so a member
+    zipfile would refuse never passes for a known one. Members above ``largest`` bytes: None.
+    """
+    if info.file_size > largest or info.flag_bits & ~_FLAGS_KNOWN or \
+            info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    try:
+        handle = archive.fp
+        handle.seek(info.header_offset)
+        header = handle.read(30)
+        if len(header) != 30 or header[:4] != b"PK\x03\x04":
+            return None
+        flags = struct.unpack("<H", header[6:8])[0]
+        if flags & ~_FLAGS_KNOWN or (flags ^ info.flag_bits) & 0x800:  # zipfile decodes the name by these
+            return None
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        name = handle.read(name_length)
+        if name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
+            return None
+        handle.seek(extra_length, 1)
+        data = handle.read(info.compress_size)
+    except (OSError, ValueError, AttributeError, UnicodeEncodeError, struct.error):
+        return None
+    if len(data) != info.compress_size:
+        return None
+    return (info.filename, info.compress_type, info.CRC, info.file_size,
+            hashlib.blake2b(data, digest_size=20).digest())
+
+
+_FLAGS_KNOWN = 0x808  # UTF-8 names, data descriptor: anything else takes zipfile's own way
 
 
 def _parse_formula_cell(xml: bytes, start: int, end: int) -> _FormulaCell:
@@ -162,7 +240,12 @@ def _parse_formula_cell(xml: bytes, start: int, end: int) -> _FormulaCell:
 
 def formula_cells(xml: bytes) -> dict[str, str]:
     """Every formula cell of a worksheet: ref -> formula text as stored (no '=')."""
-    return {cell.ref: cell.text for cell in _formula_layout(xml)}
+    return {cell.ref: cell.text for cell in _formula_layout(xml).cells}
+
+
+def member_formula_cells(archive: zipfile.ZipFile, member: str) -> dict[str, str]:
+    """``formula_cells`` of a member of ``archive`` (not inflated when its raw bytes are known)."""
+    return {cell.ref: cell.text for cell in member_layout(archive, member)[0].cells}
 
 
 def _formula_cell_spans(xml: bytes) -> list[tuple[int, int]]:
@@ -235,21 +318,44 @@ def with_cached_values(xml: bytes, values: Mapping[str, Any]) -> tuple[bytes, se
     Returns the new XML and the refs that were written; formulas, styles and
     every other cell are kept byte for byte.
     """
+    return _patched(_formula_layout(xml), xml, values)
+
+
+def member_with_cached_values(archive: zipfile.ZipFile, member: str,
+                              values: Mapping[str, Any]) -> tuple[bytes, set[str]]:
+    """``with_cached_values`` of a member of ``archive`` (not inflated when its raw bytes are known)."""
+    layout, xml = member_layout(archive, member)
+    if layout.gaps is None and xml is None:  # never: large sheets are not remembered by raw key
+        xml = archive.read(member)
+    return _patched(layout, xml, values)
+
+
+_MISSING = object()
+
+
+def _patched(layout: _Layout, xml: bytes | None, values: Mapping[str, Any]) -> tuple[bytes, set[str]]:
+    gaps, originals = layout.gaps, layout.originals
+    if gaps is None:  # a large sheet: the pieces are sliced from its XML
+        ends = [0] + [cell.end for cell in layout.cells]
+        gaps = [xml[end:cell.start] for end, cell in zip(ends, layout.cells)] + [xml[ends[-1]:]]
+        originals = [xml[cell.start:cell.end] for cell in layout.cells]
     pieces: list[bytes] = []
+    append = pieces.append
     written: set[str] = set()
-    position = 0
-    for cell in _formula_layout(xml):
-        if cell.ref not in values:
+    get = values.get
+    for cell, gap, original in zip(layout.cells, gaps, originals):
+        append(gap)
+        value = get(cell.ref, _MISSING)
+        if value is _MISSING:
+            append(original)
             continue
-        kind, text = cached_value(values[cell.ref])
+        kind, text = cached_value(value)
         if kind is None:  # a number: nothing to escape
-            pieces += [xml[position:cell.start], cell.head, b">", cell.body, text.encode(), cell.close]
+            pieces += [cell.head, b">", cell.body, text.encode(), cell.close]
         else:
-            pieces += [xml[position:cell.start], cell.head, b' t="', kind.encode(), b'">', cell.body,
-                       escape(text).encode("utf-8"), cell.close]
+            pieces += [cell.head, b' t="', kind.encode(), b'">', cell.body, escape(text).encode("utf-8"), cell.close]
         written.add(cell.ref)
-        position = cell.end
-    pieces.append(xml[position:])
+    append(gaps[-1])
     return b"".join(pieces), written
 
 
@@ -333,8 +439,9 @@ def _copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFi
     out._didModify = True  # noqa: SLF001 - the end record must be written on close
 
 
-__all__ = ["Package", "read_package", "split_reference", "formula_cells", "cached_value",
-           "with_cached_values", "without_full_calc", "without_calc_chain", "copy_with_changes"]
+__all__ = ["Package", "read_package", "split_reference", "formula_cells", "member_formula_cells", "cached_value",
+           "with_cached_values", "member_with_cached_values", "raw_key", "without_full_calc", "without_calc_chain",
+           "copy_with_changes"]
 
 
 # Public names for the formulas engine's trimmed copy (xlae.formules).

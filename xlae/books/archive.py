@@ -158,7 +158,7 @@ def package_of(archive: zipfile.ZipFile, required: tuple[str, ...] = REQUIRED_SH
 def sheet_formulas(archive: zipfile.ZipFile, package: xlsx.Package, sheet: str) -> dict[str, str]:
     """Formula cells of one sheet (ref -> text without « = »); French reason if its XML is damaged."""
     try:
-        return xlsx.formula_cells(archive.read(package.sheets[sheet]))
+        return xlsx.member_formula_cells(archive, package.sheets[sheet])
     except KeyError:
         raise DamagedWorkbook(f"feuille « {sheet} » absente de l'archive : {DAMAGED_ADVICE}.", sheet) from None
     except (zipfile.BadZipFile, ValueError, EOFError, zlib.error):

@@ -13,9 +13,7 @@ and its sheet.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import struct
 import zipfile
 import zlib
 from xml.parsers import expat
@@ -52,14 +50,13 @@ class _Doctype(Exception):
 
 
 # Parts found well formed before, by name, declared sizes and CRC, and a digest of their compressed
-# bytes: every standard workbook of a batch holds the same Synthèse, styles, theme… (≈ 700 KB of XML,
-# ≈ 5 ms of expat per workbook), whose compressed bytes (≈ 60 KB) hash in a tenth of a millisecond.
+# bytes (``xlsx.raw_key``): every standard workbook of a batch holds the same Synthèse, styles,
+# theme… (≈ 700 KB of XML, ≈ 5 ms of expat per workbook), whose compressed bytes (≈ 60 KB) hash
+# in a tenth of a millisecond.
 # Equal compressed bytes inflate to equal XML, so the verdict is the same; a damaged part is never kept.
 _WELL_FORMED: dict[tuple, None] = {}
 _WELL_FORMED_KEPT = 256
 _KNOWN_MAX = 4 << 20  # larger parts are a workbook's own ledger: seen once, not worth remembering
-_LOCAL_HEADER = 30
-_FLAGS_KNOWN = 0x808  # UTF-8 names, data descriptor: anything else takes zipfile's own way
 
 
 def check_parts(archive: zipfile.ZipFile, advice: str) -> None:
@@ -70,7 +67,7 @@ def check_parts(archive: zipfile.ZipFile, advice: str) -> None:
         name = info.filename
         if not name.lower().endswith((".xml", ".rels")) or info.is_dir():
             continue
-        key = _known_key(archive, info)
+        key = xlsx.raw_key(archive, info, _KNOWN_MAX)
         if key is not None and key in _WELL_FORMED:
             continue
         reason = _xml_problem(archive, info)
@@ -88,38 +85,6 @@ def check_parts(archive: zipfile.ZipFile, advice: str) -> None:
         if member not in present:
             raise DamagedPart(f"partie « {member} » (feuille « {sheet} ») absente de l'archive : la feuille est "
                               f"déclarée dans le classeur mais son contenu manque : {advice}.")
-
-
-def _known_key(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple | None:
-    """What identifies a small part's bytes exactly, read raw (no inflating); None: check it the usual way.
-
-    The local header is checked as zipfile checks it when it opens a member (signature, same name,
-    no encryption nor other flags): a member zipfile would refuse is never taken for a known one.
-    """
-    if info.file_size > _KNOWN_MAX or info.flag_bits & ~_FLAGS_KNOWN or \
-            info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        return None
-    try:
-        handle = archive.fp
-        handle.seek(info.header_offset)
-        header = handle.read(_LOCAL_HEADER)
-        if len(header) != _LOCAL_HEADER or header[:4] != b"PK\x03\x04":
-            return None
-        flags = struct.unpack("<H", header[6:8])[0]
-        if flags & ~_FLAGS_KNOWN or (flags ^ info.flag_bits) & 0x800:  # zipfile decodes the name by these
-            return None
-        name_length, extra_length = struct.unpack("<HH", header[26:30])
-        name = handle.read(name_length)
-        if name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437"):
-            return None
-        handle.seek(extra_length, 1)
-        data = handle.read(info.compress_size)
-    except (OSError, ValueError, UnicodeEncodeError, struct.error):
-        return None
-    if len(data) != info.compress_size:
-        return None
-    return (info.filename, info.compress_type, info.CRC, info.file_size,
-            hashlib.blake2b(data, digest_size=20).digest())
 
 
 def _xml_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
