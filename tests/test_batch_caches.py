@@ -154,3 +154,47 @@ def test_a_part_seen_well_formed_is_known_by_its_exact_bytes_only(tmp_path: Path
     with pytest.raises(UnreadableWorkbook) as refused:
         open_archive(same)
     assert "données compressées endommagées" in str(refused.value) and DAMAGED_ADVICE in str(refused.value)
+
+
+def test_a_barèmes_sheet_known_by_its_bytes_is_not_read_again(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``books.calamine`` keeps the rates of a Barèmes sheet by the raw bytes of every member but the
+    other sheets: the next standard workbook's is not read by calamine, its rates are an equal twin
+    naming its own file; a workbook whose Barèmes differs by one value is read."""
+    import io
+    import zipfile
+
+    from xlae.books import calamine
+    from xlae.books.archive import open_archive, package_of
+    from xlae.template import build, layout
+
+    monkeypatch.setattr(calamine, "_BAREMES", {})
+    template = build.workbook_bytes(build.build_workbook({"activite": "bnc", "annee": 2026}))
+    paths = []
+    for name in ("a.xlsx", "b.xlsx"):
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(template)
+    with zipfile.ZipFile(io.BytesIO(template)) as archive:
+        part = package_of(archive).sheets[layout.SHEET_BAREMES]
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member, data in members.items():
+            target.writestr(member, data.replace(b"<v>0.256</v>", b"<v>0.3</v>", 1) if member == part else data)
+    assert b"<v>0.256</v>" in members[part]
+    paths.append(tmp_path / "c.xlsx")
+    paths[-1].write_bytes(out.getvalue())
+    read = []
+    real = calamine._grids
+    monkeypatch.setattr(calamine, "_grids", lambda path, sheets: read.append(layout.SHEET_BAREMES in sheets)
+                        or real(path, sheets))
+    rates = []
+    for path in paths:
+        with open_archive(path) as archive:
+            rates.append(calamine.books_of(path, archive, package_of(archive), False, baremes=True).baremes)
+    assert read == [True, False, True]
+    assert rates[1] == rates[0] and rates[1] is not rates[0] and rates[2] != rates[0]
+    assert [r.origin for r in rates] == [f"{name}, feuille {layout.SHEET_BAREMES}"
+                                         for name in ("a.xlsx", "b.xlsx", "c.xlsx")]
+    on = dt.date(2026, 3, 31)
+    assert [float(r.value("taux_cotisations", "bnc", "metropole", on)) for r in rates] == [0.256, 0.256, 0.3]

@@ -49,7 +49,10 @@ def books_of(path: Path, archive: zipfile.ZipFile, package: xlsx.Package, ledger
     wanted = [s for s in (layout.SHEET_PARAMETRES, *LEDGERS, layout.SHEET_CLOTURES) if s in package.sheets]
     wanted += sorted({sheet for sheet, _ in cells.values() if sheet in package.sheets} - set(wanted))
     own_rates = baremes and layout.SHEET_BAREMES in package.sheets
-    if own_rates:
+    origin = f"{path.name}, feuille {layout.SHEET_BAREMES}"
+    known_key = _baremes_key(archive, package) if own_rates else None
+    known = _BAREMES.get(known_key, _UNKNOWN) if known_key is not None else _UNKNOWN
+    if own_rates and known is _UNKNOWN:
         wanted.append(layout.SHEET_BAREMES)
     formulas: dict[str, dict[str, str]] = {}
     if layout.SHEET_SYNTHESE in package.sheets:
@@ -62,11 +65,39 @@ def books_of(path: Path, archive: zipfile.ZipFile, package: xlsx.Package, ledger
                     formulas[sheet] = found
     grids = _grids(path, wanted)
     rates = None
-    if own_rates:
+    if own_rates and known is not _UNKNOWN:
+        grids.pop(layout.SHEET_BAREMES, None)  # read only if a parameter cell lies there: dropped as below
+        rates = known.renamed(origin) if known is not None else None
+    elif own_rates:
         from ..template.bareme_classeur import grid_rates
 
-        rates = grid_rates(grids.pop(layout.SHEET_BAREMES), f"{path.name}, feuille {layout.SHEET_BAREMES}")
+        rates = grid_rates(grids.pop(layout.SHEET_BAREMES), origin)
+        if known_key is not None:
+            if len(_BAREMES) >= _BAREMES_KEPT:
+                del _BAREMES[next(iter(_BAREMES))]  # oldest first
+            _BAREMES[known_key] = rates
     return Books(path, tuple(package.sheets), cells, grids, formulas, package, baremes=rates)
+
+
+# The rates read from a Barèmes sheet (None: an empty one), by the raw bytes of every member that
+# calamine's reading of it may depend on — all but the other sheets' parts (``xlsx.raw_key``):
+# the Barèmes of every standard workbook of a batch took ~3 ms of calamine. Errors are not kept.
+_BAREMES: dict[tuple, Any] = {}
+_BAREMES_KEPT = 8
+_UNKNOWN = object()
+
+
+def _baremes_key(archive: zipfile.ZipFile, package: xlsx.Package) -> tuple | None:
+    others = {member for sheet, member in package.sheets.items() if sheet != layout.SHEET_BAREMES}
+    keys = []
+    for info in archive.infolist():
+        if info.filename in others:
+            continue
+        key = xlsx.raw_key(archive, info)
+        if key is None:
+            return None
+        keys.append(key)
+    return tuple(keys)
 
 
 def _grids(path: Path, sheets: list[str]) -> dict[str, list[list[Any]]]:
