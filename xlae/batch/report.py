@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
@@ -86,8 +86,7 @@ def csv_text(rows: Iterable[ReportRow]) -> str:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([escape_cell(TITLES[k]) for k in KEYS])
     for row in rows:
-        values = asdict(row)
-        writer.writerow([escape_cell(text_of(k, values[k]).replace(NBSP, "")) for k in KEYS])
+        writer.writerow([escape_cell(text_of(k, getattr(row, k)).replace(NBSP, "")) for k in KEYS])
     return buffer.getvalue()
 
 
@@ -109,7 +108,9 @@ def write_xlsx(rows: list[ReportRow], folder: Path, amber: float, red: float, na
     formats = {**{key: "#,##0.00 €" for key in MONEY}, "part_plafond": "0.0 %",
                "echeance": "DD/MM/YYYY", "prochaine_echeance": "DD/MM/YYYY", "annee": "0"}
     widths = {"fichier": 32, "activite": 14, "tva": 48, "situation_plafond": 48, "erreur": 48, "remarque": 48}
-    table = [[_cell_value(value) for value in (asdict(row)[k] for k in KEYS)] for row in rows]
+    # getattr, not dataclasses.asdict: asdict deep-copies the row, and was called once per cell
+    # (14 per workbook: ~1 ms per row, 10 s for a batch of 10 000, after its last workbook)
+    table = [[_cell_value(getattr(row, k)) for k in KEYS] for row in rows]
     data = workbook_bytes(SHEET_TITLE, [TITLES[k] for k in KEYS], table,
                           formats=[formats.get(k) for k in KEYS], widths=[widths.get(k, 16) for k in KEYS],
                           alert_column=KEYS.index("part_plafond"), amber=amber, red=red)
@@ -130,8 +131,7 @@ def terminal_table(rows: list[ReportRow], width: int = 44) -> list[str]:
     """The report as aligned text lines (long statuses shortened)."""
     table = [[TITLES[k] if k not in SHORT else SHORT[k] for k in KEYS]]
     for row in rows:
-        values = asdict(row)
-        table.append([_shorten(text_of(k, values[k]), width) for k in KEYS])
+        table.append([_shorten(text_of(k, getattr(row, k)), width) for k in KEYS])
     keep = [i for i, key in enumerate(KEYS) if key in ("fichier", "erreur") or any(r[i] for r in table[1:])]
     sizes = [max(len(r[i]) for r in table) for i in keep]
     lines = []
