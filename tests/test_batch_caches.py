@@ -198,3 +198,31 @@ def test_a_barèmes_sheet_known_by_its_bytes_is_not_read_again(tmp_path: Path,
                                          for name in ("a.xlsx", "b.xlsx", "c.xlsx")]
     on = dt.date(2026, 3, 31)
     assert [float(r.value("taux_cotisations", "bnc", "metropole", on)) for r in rates] == [0.256, 0.256, 0.3]
+
+
+def _echo(job):
+    from xlae.batch import runner
+    from xlae.batch.report import ReportRow
+
+    return runner.Outcome(job.source, job.target, row=ReportRow(Path(job.source).name), values={"A1": 1})
+
+
+def test_a_pool_gets_small_workbooks_by_chunks_a_few_at_a_time(tmp_path: Path) -> None:
+    """The parent keeps a few chunks in flight per worker (``wait`` visits every pending future: 10 000
+    submitted at once cost it ~2 ms per workbook); small files go 8 together, a large one alone, and a
+    short batch one by one. Outcomes come back in the order of the jobs, each reported once."""
+    from xlae.batch import runner
+
+    small, large = tmp_path / "small.xlsx", tmp_path / "large.xlsx"
+    small.write_bytes(b"x" * 1000)
+    large.write_bytes(b"x" * (runner.CHUNK_BYTES + 1))
+    jobs = [runner.Job(str(large if i in (20, 21) else small), str(tmp_path / f"out-{i}.xlsx")) for i in range(100)]
+    chunks = list(runner._chunks(jobs, 2))
+    assert [i for chunk in chunks for i in chunk] == list(range(100))
+    assert [20] in chunks and [21] in chunks and max(map(len, chunks)) == runner.CHUNK_JOBS
+    assert all(len(chunk) == 1 for chunk in runner._chunks(jobs[:10], 2))  # 2 workers, 10 jobs: no idling
+    done = []
+    outcomes = runner.run(jobs, workers=2, on_done=lambda o: done.append(o.target), task=_echo)
+    assert [o.target for o in outcomes] == [job.target for job in jobs]
+    assert sorted(done) == sorted(job.target for job in jobs)
+    assert all(o.values == {} for o in outcomes)  # the cells stay in the worker
