@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,12 +37,20 @@ def evaluate_standard(books: "Books", rows: int | None = None, today: dt.date | 
 def baremes_note(books: "Books") -> str | None:
     """Why the figures of a workbook whose Barèmes differs from the installed rates may surprise."""
     from ..rates import get_rates
-    from ..template import bareme_classeur, natif
 
     own = books.baremes
     if own is None:
         return None
-    return bareme_classeur.recalc_note(bareme_classeur.difference(own, get_rates()), natif.rates_version(own))
+    return _baremes_note(own, get_rates())
+
+
+@lru_cache(maxsize=8)
+def _baremes_note(own: Any, installed: Any) -> str | None:
+    """Memoised on the rates themselves (equal for the same Barèmes sheet, ``Rates.renamed``): the note
+    names no file, and every standard workbook of a batch asks it for the same two sheets."""
+    from ..template import bareme_classeur, natif
+
+    return bareme_classeur.recalc_note(bareme_classeur.difference(own, installed), natif.rates_version(own))
 
 
 def evaluate_formulas(path: Path) -> dict[str, Any]:
@@ -155,6 +164,8 @@ def rows_beyond_template(books: "Books", rows: int | None = None) -> str | None:
     notes, lowest = [], last
     for sheet in (layout.SHEET_RECETTES, layout.SHEET_ACHATS):
         frame = books.frame(sheet)
+        if not len(frame) or frame["row"].iat[-1] <= last:  # the rows go up: none below (the usual case)
+            continue
         below = frame.loc[frame["row"] > last]
         filled = below["row"][below.drop(columns="row").notna().any(axis=1)] if len(below) else below["row"]
         if len(filled):
