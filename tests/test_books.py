@@ -71,6 +71,25 @@ def test_parameters_and_ledger_are_read_raw(tmp_path: Path) -> None:
     assert list(ledgers.achats.columns) == [c.key for c in layout.ACHATS_COLUMNS] + ["row"]
 
 
+def test_a_large_workbook_read_during_its_check_gives_the_same_books(tmp_path: Path, monkeypatch) -> None:
+    """``books.calamine.opened`` lets calamine read a large workbook while expat checks its parts: the
+    books are those of the reading after the check (here every workbook counts as large)."""
+    from xlae.books import calamine
+
+    path = tmp_path / "c.xlsx"
+    _layout_workbook(path, [[dt.date(2026, 1, 5), "F1", "Client A", "Site web", "bnc", 1500, "Virement"],
+                            ["12/02/2026", "F2", "Client B", "Conseil", "bnc", "abc", "Espèces"]])
+    after = read_books(path)
+    monkeypatch.setattr(calamine, "OVERLAP_BYTES", 0)
+    early = []
+    real = calamine._EarlyRead.grids
+    monkeypatch.setattr(calamine._EarlyRead, "grids", lambda self: early.append(self.sheets) or real(self))
+    during = read_books(path)
+    assert early == [[layout.SHEET_PARAMETRES, layout.SHEET_RECETTES, layout.SHEET_ACHATS]]
+    assert during.grids == after.grids and during.formulas == after.formulas
+    assert during.parametres == after.parametres
+
+
 @pytest.mark.parametrize("name, content, reason", [
     ("vide.xlsx", b"", "fichier vide"),
     ("texte.xlsx", b"date;montant\n2026-01-01;100\n", "pas un classeur Excel .xlsx"),

@@ -279,6 +279,23 @@ def test_damaged_workbook_is_refused_naming_the_part_and_sheet(sources, tmp_path
         assert sorted(p.name for p in (tmp_path / "sortie").iterdir()) == ["rapport.csv", "rapport.xlsx"]
 
 
+@pytest.mark.parametrize("kind", DAMAGES)
+@pytest.mark.parametrize("command", ["recalculer", "verifier"])
+def test_damage_is_refused_the_same_when_calamine_reads_during_the_check(sources, tmp_path, capsys,
+                                                                         monkeypatch, kind, command):
+    """A large workbook is read by calamine in a thread while its parts are checked
+    (``books.calamine.opened``): here every workbook is, and each damage gives the same reason."""
+    from xlae.books import calamine
+
+    monkeypatch.setattr(calamine, "OVERLAP_BYTES", 0)
+    started = []
+    real = calamine._EarlyRead.__init__
+    monkeypatch.setattr(calamine._EarlyRead, "__init__", lambda self, *a: started.append(a) or real(self, *a))
+    test_damaged_workbook_is_refused_naming_the_part_and_sheet(sources, tmp_path, capsys, kind, command)
+    if kind not in ("pas-un-zip", "workbook", "sans-recettes"):  # refused before, or nothing to read early
+        assert started, "calamine did not read during the check"
+
+
 def test_a_workbook_with_shared_strings_is_read(sources, tmp_path, capsys):
     """The shared-strings copy the damaged cases start from is itself a good workbook."""
     _, book, _, _ = sources

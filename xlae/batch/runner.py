@@ -20,8 +20,7 @@ from typing import Any, Callable, Iterator
 
 from ..errors import XlaeError, os_reason
 from ..template.coverage import covered_rows
-from ..books.archive import open_archive, package_of
-from ..books.calamine import books_of
+from ..books.calamine import opened
 from ..template import standard
 from . import summary, writer
 from .report import ReportRow
@@ -63,9 +62,7 @@ def recalculate(job: Job) -> Outcome:
     source, target = Path(job.source), Path(job.target)
     outcome = Outcome(job.source, None)
     try:
-        with open_archive(source) as archive:
-            package = package_of(archive)
-            books = books_of(source, archive, package, ledger_formulas=False, baremes=True)
+        with opened(source, ledger_formulas=False, baremes=True) as (archive, package, books):
             formulas = books.summary_formulas
             books.parametres  # every named parameter cell exists, else the reason (not_template)
             rows = covered_rows(formulas)

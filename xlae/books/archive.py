@@ -108,8 +108,12 @@ def _mib(size: int) -> str:
     return f"{size / (1 << 20):,.0f} Mio".replace(",", "\u202f")
 
 
-def open_archive(path: Path) -> zipfile.ZipFile:
-    """The xlsx zip, after the signature check; French reason if it is damaged."""
+def open_archive(path: Path, check: bool = True) -> zipfile.ZipFile:
+    """The xlsx zip, after the signature check; French reason if it is damaged.
+
+    ``check=False``: without the XML check of its parts (``check_archive_parts``, to be run before any
+    reader's result is used: ``books.calamine.opened`` overlaps it with calamine's reading).
+    """
     check_signature(path)
     try:
         archive = zipfile.ZipFile(path)
@@ -125,14 +129,20 @@ def open_archive(path: Path) -> zipfile.ZipFile:
     if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
         archive.close()
         raise UnreadableWorkbook("archive zip qui n'est pas un classeur Excel (parties xlsx absentes).")
+    if check:
+        try:
+            check_archive_parts(archive)
+        except UnreadableWorkbook:
+            archive.close()
+            raise
+    return archive
+
+
+def check_archive_parts(archive: zipfile.ZipFile) -> None:
+    """Every XML part well formed (``books.parts``), else ``UnreadableWorkbook`` naming it."""
     from .parts import check_parts
 
-    try:
-        check_parts(archive, DAMAGED_ADVICE)  # calamine would read a broken tag without a word
-    except UnreadableWorkbook:
-        archive.close()
-        raise
-    return archive
+    check_parts(archive, DAMAGED_ADVICE)  # calamine would read a broken tag without a word
 
 
 def package_of(archive: zipfile.ZipFile, required: tuple[str, ...] = REQUIRED_SHEETS) -> xlsx.Package:

@@ -9,14 +9,17 @@ Recettes, Achats, Clôtures); the formula cells come from the sheet XML
 
 from __future__ import annotations
 
+import os
+import threading
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..batch import xlsx
 from ..errors import XlaeError
 from ..template import layout
-from .archive import (DAMAGED_ADVICE, REQUIRED_SHEETS, DamagedWorkbook, open_archive,
+from .archive import (DAMAGED_ADVICE, REQUIRED_SHEETS, DamagedWorkbook, check_archive_parts, open_archive,
                       package_of, sheet_formulas)
 from .model import LEDGERS, Books
 
@@ -24,36 +27,111 @@ from .model import LEDGERS, Books
 LEDGER_SHEETS = (layout.SHEET_PARAMETRES, layout.SHEET_RECETTES)
 
 
+# Parts of a workbook from which calamine reads in a thread while expat checks them (``opened``):
+# calamine releases the GIL, so on two cores the check (≈ 0.45 s at 100 000 rows) costs no time.
+OVERLAP_BYTES = 8 << 20  # ≈ 20 000 ledger rows; below, a thread costs more than it saves
+
+
 def read_books(path: str | Path, required: tuple[str, ...] = REQUIRED_SHEETS,
                ledger_formulas: bool = True) -> Books:
     """Open, check and read ``path``; ``UnreadableWorkbook`` with the French reason otherwise."""
+    with opened(path, required, ledger_formulas) as (_, _, books):
+        return books
+
+
+@contextmanager
+def opened(path: str | Path, required: tuple[str, ...] = REQUIRED_SHEETS, ledger_formulas: bool = True,
+           baremes: bool = False) -> Iterator[tuple[zipfile.ZipFile, xlsx.Package, Books]]:
+    """(archive, package, books) of ``path``: ``open_archive``, ``package_of`` and ``books_of``, in their
+    order and with their errors, except that for a large workbook calamine starts reading while the
+    XML parts are checked (its result, or its error, is only taken after the check passed)."""
     path = Path(path)
-    with open_archive(path) as archive:
+    archive = open_archive(path, check=False)
+    try:
+        early = _early_read(path, archive, baremes)
+        try:
+            check_archive_parts(archive)
+        finally:
+            if early is not None:
+                early.join()
         package = package_of(archive, required)
-        return books_of(path, archive, package, ledger_formulas)
+        yield archive, package, books_of(path, archive, package, ledger_formulas, baremes, early)
+    finally:
+        archive.close()
 
 
-def books_of(path: Path, archive: zipfile.ZipFile, package: xlsx.Package, ledger_formulas: bool = True,
-             baremes: bool = False) -> Books:
-    """``Books`` of an archive already opened and checked (``open_archive``, ``package_of``).
+class _EarlyRead(threading.Thread):
+    """``_grids(path, sheets)`` in a thread; ``grids()`` gives its result or raises its error."""
 
-    ``baremes``: also read the workbook's own Barèmes sheet into ``Books.baremes``
-    (``xlae recalculer`` computes with it, as the workbook's formulas do).
-    """
+    def __init__(self, path: Path, sheets: list[str]) -> None:
+        super().__init__(name="xlae-calamine", daemon=True)
+        self.path, self.sheets = path, sheets
+        self.result: dict[str, list[list[Any]]] | None = None
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.result = _grids(self.path, self.sheets)
+        except BaseException as error:  # given to the reader, in its thread, after the check
+            self.error = error
+
+    def grids(self) -> dict[str, list[list[Any]]]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def _early_read(path: Path, archive: zipfile.ZipFile, baremes: bool) -> _EarlyRead | None:
+    if (os.cpu_count() or 1) < 2:
+        return None
+    try:
+        if sum(i.file_size for i in archive.infolist() if "/worksheets/" in i.filename) < OVERLAP_BYTES:
+            return None
+        package = xlsx.read_package(archive)  # books_of reads it again, checked, with its French errors
+        sheets = _wanted(path, archive, package, baremes)[0]
+    except Exception:  # damaged: the check and package_of will say why, in their order
+        return None
+    return _EarlyRead(path, sheets)
+
+
+def _cells(package: xlsx.Package) -> dict[str, tuple[str, str]]:
     cells: dict[str, tuple[str, str]] = {}
     for name in layout.ALL_PARAMETER_NAMES:
         text = package.defined_names.get(name.lower())
         where = xlsx.split_reference(text) if text else None
         if where is not None:
             cells[name] = where
+    return cells
+
+
+def _wanted(path: Path, archive: zipfile.ZipFile, package: xlsx.Package,
+            baremes: bool) -> tuple[list[str], tuple | None, Any]:
+    """(sheets calamine reads, key of the Barèmes sheet, its rates if known) for ``books_of``."""
+    cells = _cells(package)
     wanted = [s for s in (layout.SHEET_PARAMETRES, *LEDGERS, layout.SHEET_CLOTURES) if s in package.sheets]
     wanted += sorted({sheet for sheet, _ in cells.values() if sheet in package.sheets} - set(wanted))
     own_rates = baremes and layout.SHEET_BAREMES in package.sheets
-    origin = f"{path.name}, feuille {layout.SHEET_BAREMES}"
     known_key = _baremes_key(archive, package) if own_rates else None
     known = _BAREMES.get(known_key, _UNKNOWN) if known_key is not None else _UNKNOWN
     if own_rates and known is _UNKNOWN:
         wanted.append(layout.SHEET_BAREMES)
+    return wanted, known_key, known
+
+
+def books_of(path: Path, archive: zipfile.ZipFile, package: xlsx.Package, ledger_formulas: bool = True,
+             baremes: bool = False, early: _EarlyRead | None = None) -> Books:
+    """``Books`` of an archive already opened and checked (``open_archive``, ``package_of``).
+
+    ``baremes``: also read the workbook's own Barèmes sheet into ``Books.baremes``
+    (``xlae recalculer`` computes with it, as the workbook's formulas do). ``early``: calamine's
+    reading started by ``opened`` (used when it read the very sheets wanted here).
+    """
+    cells = _cells(package)
+    wanted, known_key, known = _wanted(path, archive, package, baremes)
+    own_rates = baremes and layout.SHEET_BAREMES in package.sheets
+    origin = f"{path.name}, feuille {layout.SHEET_BAREMES}"
     formulas: dict[str, dict[str, str]] = {}
     if layout.SHEET_SYNTHESE in package.sheets:
         formulas[layout.SHEET_SYNTHESE] = sheet_formulas(archive, package, layout.SHEET_SYNTHESE)
@@ -63,7 +141,7 @@ def books_of(path: Path, archive: zipfile.ZipFile, package: xlsx.Package, ledger
                 found = sheet_formulas(archive, package, sheet)
                 if found:
                     formulas[sheet] = found
-    grids = _grids(path, wanted)
+    grids = early.grids() if early is not None and early.sheets == wanted else _grids(path, wanted)
     rates = None
     if own_rates and known is not _UNKNOWN:
         grids.pop(layout.SHEET_BAREMES, None)  # read only if a parameter cell lies there: dropped as below
