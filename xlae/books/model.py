@@ -197,6 +197,52 @@ class Books:
                 last = len(found)
         return found[:last]
 
+    def last_row(self, sheet: str) -> int | None:
+        """Sheet row of the last non-empty ledger row (where ``rows`` ends), None when there is none;
+        found from the end of the sheet without making its rows."""
+        if sheet in self._rows:
+            rows = self._rows[sheet]
+            return rows[-1].row if rows else None
+        if not self.has(sheet):
+            return None
+        columns = SHEETS[sheet]
+        indexes = [column_index(c.letter) - 1 for c in columns]
+        letters = {c.letter for c in columns}
+        with_formula = {int(match.group(2)) for ref in self.formulas.get(sheet, {})
+                        if (match := _CELL.match(ref)) and match.group(1) in letters}
+        grid = self.grids.get(sheet, [])
+        for number in range(len(grid), layout.FIRST_DATA_ROW - 1, -1):
+            cells = grid[number - 1]
+            if number in with_formula or any(
+                    i < len(cells) and not (cells[i] is None or cells[i] == "" or (type(cells[i]) is str
+                                                                                 and cells[i].isspace()))
+                    for i in indexes):
+                return number
+        return None
+
+    def columns(self, sheet: str, keys: tuple[str, ...]) -> tuple[list[int], dict[str, list[Any]]]:
+        """(sheet rows, key -> value of each row) of some columns of a ledger, from the first data row to
+        the last non-empty one, each value as ``rows`` gives it (None when empty, a formula as its text)."""
+        last = self.last_row(sheet)
+        if last is None:
+            return [], {key: [] for key in keys}
+        first = layout.FIRST_DATA_ROW
+        grid = self.grids.get(sheet, [])[first - 1:last]
+        numbers = list(range(first, last + 1))
+        formulas = self.formulas.get(sheet, {})
+        found: dict[str, list[Any]] = {}
+        for key in keys:
+            column = layout.column(SHEETS[sheet], key)
+            index = column_index(column.letter) - 1
+            values = [(row[index] if index < len(row) else None) for row in grid]
+            values = [None if value == "" else value for value in values]
+            for ref, text in formulas.items():
+                match = _CELL.match(ref)
+                if match and match.group(1) == column.letter and first <= int(match.group(2)) <= last:
+                    values[int(match.group(2)) - first] = "=" + text
+            found[key] = values
+        return numbers, found
+
     def sheet_values(self, sheet: str, min_row: int, width: int) -> list[tuple[Any, ...]]:
         """Rows of any sheet from ``min_row``, ``width`` cells each, None for empty cells."""
         grid = self.grids.get(sheet, [])

@@ -24,7 +24,7 @@ from ..errors import XlaeError
 from ..rules.vocabulary import normalize
 from ..template import coverage, layout
 from .closing import Closure, closed_on
-from .matching import Matcher, Receipt, receipt_of
+from .matching import LedgerReceipts, Matcher
 from .regles import IGNORE, Rule, first_match
 from .statement import Statement, StatementLine
 from ..books.model import Books
@@ -120,11 +120,11 @@ def guess_reference(label: str) -> str:
     return match.group(1).upper() if match else ""
 
 
-def propose(statement: Statement, rules: list[Rule], receipts: list[Receipt], default_categorie: str,
+def propose(statement: Statement, rules: list[Rule], receipts: LedgerReceipts, default_categorie: str,
             closures: list[Closure], today: dt.date, force: frozenset[int] = frozenset()) -> list[Proposal]:
     """One proposal per credit of the statement (debits are not receipts).
 
-    ``receipts``: the livre's rows (``ledger_receipts``); ``force``: statement lines the user
+    ``receipts``: the livre's receipts (``ledger_receipts``); ``force``: statement lines the user
     adds although they look typed by hand already (``--ajouter-lignes``).
     """
     seen: Counter[tuple] = Counter()
@@ -188,9 +188,14 @@ def _proposal(line: StatementLine, key: str, norm: str, rules: list[Rule], known
                     client_proposed=proposed)
 
 
-def ledger_receipts(book: Books) -> list[Receipt]:
-    """The livre's receipts, for the import key and the hand-typed match."""
-    return [receipt_of(row.row, row.values) for row in book.rows(layout.SHEET_RECETTES) if not row.empty]
+_MATCHED = ("date", "montant", "reference", "cle_import")
+
+
+def ledger_receipts(book: Books) -> LedgerReceipts:
+    """The livre's receipts, for the import key and the hand-typed match: the columns matching reads,
+    as ``Books.rows`` gives them (empty cells None, a formula as its text), without making the rows."""
+    numbers, columns = book.columns(layout.SHEET_RECETTES, _MATCHED)
+    return LedgerReceipts(numbers, columns)
 
 
 def existing_keys(book: Books) -> set[str]:
@@ -200,8 +205,8 @@ def existing_keys(book: Books) -> set[str]:
 
 def next_rows(book: Books, count: int) -> tuple[int, int]:
     """Rows (first, last) that ``count`` receipts appended after the last used row would take."""
-    rows = book.rows(layout.SHEET_RECETTES)
-    first = (rows[-1].row + 1) if rows else layout.FIRST_DATA_ROW
+    last = book.last_row(layout.SHEET_RECETTES)
+    first = last + 1 if last is not None else layout.FIRST_DATA_ROW
     return first, first + count - 1
 
 
