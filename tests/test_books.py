@@ -299,3 +299,23 @@ def test_mismatched_tag_in_a_ledger_is_refused_by_every_command(tmp_path: Path, 
     out = tmp_path / "sortie"
     assert main(["recalculer", str(broken), "--sortie", str(out)]) == 1
     assert "partie « xl/worksheets/sheet2.xml » (feuille « Recettes »)" in capsys.readouterr().err
+
+
+def test_a_ledger_without_formula_is_not_read_again_for_its_formulas(tmp_path: Path, monkeypatch) -> None:
+    """The check of the parts notes the sheets with no formula tag at all: their formula cells are not
+    listed by a second pass (``books.parts.formula_free``); a ledger with a formula still is."""
+    from xlae.batch import xlsx
+
+    listed = []
+    real = xlsx.member_formula_cells
+    monkeypatch.setattr(xlsx, "member_formula_cells", lambda archive, member: listed.append(member)
+                        or real(archive, member))
+    plain, with_formula = tmp_path / "plain.xlsx", tmp_path / "formula.xlsx"
+    _layout_workbook(plain, [[dt.date(2026, 1, 5), "F1", "Client A", "Site web", "bnc", 1500, "Virement"]])
+    _layout_workbook(with_formula, [[dt.date(2026, 1, 5), "F1", "Client A", "Site web", "bnc", "=100*2",
+                                     "Virement"]])
+    assert layout.SHEET_RECETTES not in read_books(plain).formulas
+    assert listed == []  # nor the sheets without any formula (this Synthèse is empty)
+    books = read_books(with_formula)
+    assert books.formulas[layout.SHEET_RECETTES] == {"F2": "100*2"}
+    assert len(listed) == 1

@@ -248,13 +248,19 @@ def member_formula_cells(archive: zipfile.ZipFile, member: str) -> dict[str, str
     return {cell.ref: cell.text for cell in member_layout(archive, member)[0].cells}
 
 
+def formula_needle(xml: bytes) -> bytes:
+    """« <f » with the namespace prefix of the sheet's root element (read from its first 4 KiB): every
+    formula cell holds it, so a sheet without it has none."""
+    prefix = _ROOT.search(xml, 0, 4096)
+    return b"<" + ((prefix.group(1) or b"") if prefix else b"") + b"f"
+
+
 def _formula_cell_spans(xml: bytes) -> list[tuple[int, int]]:
     """(start, end) of each <c> element holding an <f>, found from the <f> tags (linear).
 
     ``<f>`` is the first child of its cell, so the cell's start tag is just before it.
     """
-    prefix = _ROOT.search(xml, 0, 4096)
-    needle = b"<" + ((prefix.group(1) or b"") if prefix else b"") + b"f"
+    needle = formula_needle(xml)
     spans = []
     position = 0
     while True:

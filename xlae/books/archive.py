@@ -167,8 +167,13 @@ def package_of(archive: zipfile.ZipFile, required: tuple[str, ...] = REQUIRED_SH
 
 def sheet_formulas(archive: zipfile.ZipFile, package: xlsx.Package, sheet: str) -> dict[str, str]:
     """Formula cells of one sheet (ref -> text without « = »); French reason if its XML is damaged."""
+    from .parts import formula_free
+
     try:
-        return xlsx.member_formula_cells(archive, package.sheets[sheet])
+        member = package.sheets[sheet]
+        if formula_free(archive, member):  # seen by the check of the parts: no formula tag at all
+            return {}
+        return xlsx.member_formula_cells(archive, member)
     except KeyError:
         raise DamagedWorkbook(f"feuille « {sheet} » absente de l'archive : {DAMAGED_ADVICE}.", sheet) from None
     except (zipfile.BadZipFile, ValueError, EOFError, zlib.error):
