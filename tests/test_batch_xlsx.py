@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -218,3 +219,26 @@ def test_a_member_known_by_its_raw_bytes_is_not_inflated_and_gives_the_same_byte
     changed = archive_of(other)
     new, _ = xlsx.member_with_cached_values(changed, "xl/worksheets/sheet1.xml", values)
     assert new == xlsx.with_cached_values(other, values)[0] and b"<f>2/0</f><v>7</v>" in new
+
+
+def test_a_large_part_deflated_in_two_halves_reads_back_whole(tmp_path: Path, monkeypatch) -> None:
+    """``copy_with_changes`` deflates a large part on two threads (the second half primed with the end of
+    the first): zipfile and its CRC check read back the very bytes, the other members raw as before."""
+    monkeypatch.setattr(xlsx, "PARALLEL_DEFLATE_BYTES", 0)
+    monkeypatch.setattr(xlsx.os, "cpu_count", lambda: 2)
+    source = tmp_path / "in.xlsx"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("xl/worksheets/sheet1.xml", SHEET)
+        out.writestr("docProps/app.xml", b"<a/>")
+    big = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i * 7) for i in range(1, 60000))
+    target = tmp_path / "out.xlsx"
+    with zipfile.ZipFile(source) as archive, open(target, "wb") as stream:
+        xlsx.copy_with_changes(archive, stream, {"xl/worksheets/sheet1.xml": big, "xl/nouvelle é.xml": b"<b/>"})
+    with zipfile.ZipFile(target) as copy:
+        assert copy.testzip() is None
+        assert copy.read("xl/worksheets/sheet1.xml") == big
+        assert copy.read("docProps/app.xml") == b"<a/>"
+        assert copy.read("xl/nouvelle é.xml") == b"<b/>"
+    level6 = len(zlib.compress(big, 6))
+    halves = xlsx.deflated_in_halves(big, 6)
+    assert zlib.decompress(halves, -15) == big and len(halves) < level6 * 1.01

@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import re
 import struct
+import threading
 import zipfile
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from html import unescape
@@ -396,7 +399,7 @@ def copy_with_changes(source: zipfile.ZipFile, target: BinaryIO, changes: Mappin
                     fresh = zipfile.ZipInfo(info.filename, info.date_time)
                     fresh.compress_type = zipfile.ZIP_DEFLATED
                     fresh.external_attr = info.external_attr
-                    out.writestr(fresh, data, compresslevel=compresslevel)
+                    _write_new(out, fresh, data, compresslevel)
                 continue
             _copy_raw(source, info, out)
         present = {info.filename for info in infos}
@@ -405,7 +408,60 @@ def copy_with_changes(source: zipfile.ZipFile, target: BinaryIO, changes: Mappin
             if name not in present and data is not None:
                 fresh = zipfile.ZipInfo(name, stamp)
                 fresh.compress_type = zipfile.ZIP_DEFLATED
-                out.writestr(fresh, data, compresslevel=compresslevel)
+                _write_new(out, fresh, data, compresslevel)
+
+
+# A part this large (the ledger sheet importer and cloturer rewrite: 37 MB at 100 000 rows, 0.5 s at
+# level 6) is deflated in two halves on two threads (zlib releases the GIL), the second primed with
+# the last 32 KiB of the first: one valid deflate stream, ~100 bytes larger, in half the time.
+PARALLEL_DEFLATE_BYTES = 8 << 20
+_WINDOW = 32 << 10
+
+
+def _write_new(out: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, level: int) -> None:
+    if len(data) < PARALLEL_DEFLATE_BYTES or (os.cpu_count() or 1) < 2:
+        out.writestr(info, data, compresslevel=level)
+        return
+    _write_member(out, info, deflated_in_halves(data, level), zlib.crc32(data), len(data))
+
+
+def deflated_in_halves(data: bytes, level: int) -> bytes:
+    """Raw deflate of ``data`` at ``level``, its two halves compressed side by side (see above)."""
+    view = memoryview(data)
+    middle = len(data) // 2
+    first: list[bytes] = []
+
+    def deflate_first() -> None:
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        first.append(compressor.compress(view[:middle]) + compressor.flush(zlib.Z_SYNC_FLUSH))  # byte-aligned
+
+    helper = threading.Thread(target=deflate_first, name="xlae-deflate")
+    helper.start()
+    try:
+        second = zlib.compressobj(level, zlib.DEFLATED, -15, zdict=view[max(0, middle - _WINDOW):middle])
+        rest = second.compress(view[middle:]) + second.flush()
+    finally:
+        helper.join()
+    if not first:
+        raise zlib.error("compression interrompue")
+    return first[0] + rest
+
+
+def _write_member(out: zipfile.ZipFile, info: zipfile.ZipInfo, compressed: bytes, crc: int, size: int) -> None:
+    """Append a member already deflated (local header, data; the directory entry is written at close)."""
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.flag_bits = 0  # FileHeader and the directory add the UTF-8 flag for a non-ASCII name
+    info.CRC = crc
+    info.compress_size = len(compressed)
+    info.file_size = size
+    stream = out.fp
+    info.header_offset = stream.tell()
+    stream.write(info.FileHeader(zip64=size > zipfile.ZIP64_LIMIT or len(compressed) > zipfile.ZIP64_LIMIT))
+    stream.write(compressed)
+    out.filelist.append(info)
+    out.NameToInfo[info.filename] = info
+    out.start_dir = stream.tell()
+    out._didModify = True  # noqa: SLF001 - the end record must be written on close
 
 
 def _copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
