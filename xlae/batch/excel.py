@@ -29,8 +29,10 @@ def check_available() -> None:
     if sys.platform not in ("win32", "darwin"):
         raise XlaeError("--moteur excel : Excel ne peut être piloté (xlwings) que sous Windows ou macOS avec "
                         "Microsoft Excel installé ; sur cette machine, utilisez --moteur auto (par défaut).")
+    from importlib import import_module
+
     try:
-        import xlwings  # noqa: F401
+        import_module("xlwings")
     except ImportError:
         raise XlaeError("--moteur excel : le module xlwings n'est pas installé (pip install xlwings).") from None
 

@@ -94,7 +94,7 @@ def recalculate(job: Job) -> Outcome:
             outcome.error = f"copie écrite, mais {' ; '.join(p.rstrip('.') for p in notes if p)}."
     except XlaeError as error:
         outcome.error = str(error)
-    except FileExistsError as error:
+    except FileExistsError:
         outcome.error = (f"un fichier {target.name} est apparu dans le dossier de sortie pendant le calcul ; "
                          "il n'a pas été remplacé, relancez.")
     except PermissionError as error:
@@ -221,11 +221,12 @@ def _lean(task: Callable[[Job], Outcome], jobs: list[Job]) -> list[Outcome]:
 
 def _warm_up() -> None:
     """Import the heavy modules once before forking, so workers share them."""
-    import pandas  # noqa: F401
+    from importlib import import_module
 
+    import_module("pandas")
     try:
-        import python_calamine  # noqa: F401
-        from ..template import synthese  # noqa: F401
+        import_module("python_calamine")
+        import_module("xlae.template.synthese")
     except ImportError:
         pass
 
