@@ -4,6 +4,7 @@ Run: ``python bench/bench_ledger.py [--lignes 10000,100000]``. Every command run
 runs it — a fresh ``python -m xlae`` process, imports included, wall-clock time — on a
 generated livre of N chronological receipts (``ledger_fill``). Printed per size:
 ``recalculer`` against the calamine + pandas floor (the FLOOR of ``bench_recalculer``),
+wall and CPU time (user + system: the steadier figure on shared cores),
 then ``verifier``, ``declaration``, ``importer`` (preview and ``--appliquer`` of a
 5-credit statement) and ``cloturer`` against ``recalculer``, with the file's growth for
 the two that write. Targets: ratios ≤ 1.5× ``recalculer`` at 100 000 rows; a write adds
@@ -24,27 +25,36 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from process import environment  # noqa: E402
 REPEAT = 3
 
 
-def run(*args: str, check: bool = True) -> float:
-    """Wall-clock seconds of one fresh process (as ``/usr/bin/time`` would show it)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - started
-    if check and done.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(args)} : code {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return seconds
+def run(*args: str, check: bool = True) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds) of one fresh process (as ``/usr/bin/time`` would show them)."""
+    with tempfile.TemporaryFile("w+") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, *args], stdout=out, stderr=subprocess.STDOUT,
+                                   env=environment())
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        code = os.waitstatus_to_exitcode(status)
+        if check and code not in (0, 1):
+            out.seek(0)
+            raise SystemExit(f"{' '.join(args)} : code {code}\n{out.read()[-3000:]}")
+    return seconds, usage.ru_utime + usage.ru_stime
 
 
-def median(*args: str, prepare=None) -> float:
-    times = []
+def median(*args: str, prepare=None) -> tuple[float, float]:
+    """Median wall and median CPU seconds of ``REPEAT`` runs."""
+    walls, cpus = [], []
     for _ in range(REPEAT):
         if prepare:
             prepare()
-        times.append(run(*args))
-    return statistics.median(times)
+        wall, cpu = run(*args)
+        walls.append(wall)
+        cpus.append(cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def statement(path: Path) -> None:
@@ -61,8 +71,11 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     import ledger_fill
     from bench_recalculer import FLOOR
+    from process import warm_up
 
-    print(f"Médiane de {REPEAT} processus complets (python -m xlae …), secondes ; ratio à recalculer.")
+    warm_up()
+    print(f"Médiane de {REPEAT} processus complets (python -m xlae …), secondes mur / CPU ; ratio à recalculer ; "
+          f"{os.cpu_count()} cœurs, charge {os.getloadavg()[0]:.1f}.")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         releve = work / "releve.csv"
@@ -101,11 +114,13 @@ def main() -> None:
             fresh()
             run("-m", "xlae", "cloturer", str(copy), "--periode", "2025-03")
             closed = copy.stat().st_size - size
-            print(f"\n{rows} lignes ({size / 1024:,.0f} Ko)".replace(",", "\u202f"))
-            print(f"  plancher calamine + pandas : {floor:6.2f} s")
-            print(f"  xlae recalculer            : {recalculer:6.2f} s  ({recalculer / floor:.2f}× le plancher)")
-            for name, seconds in figures.items():
-                print(f"  xlae {name:<22}: {seconds:6.2f} s  ({seconds / recalculer:.2f}× recalculer)")
+            print(f"\n{rows} lignes ({size / 1024:,.0f} Ko), charge {os.getloadavg()[0]:.1f}".replace(",", "\u202f"))
+            print(f"  plancher calamine + pandas : {floor[0]:6.2f} s mur, {floor[1]:6.2f} s CPU")
+            print(f"  xlae recalculer            : {recalculer[0]:6.2f} s mur, {recalculer[1]:6.2f} s CPU  "
+                  f"({recalculer[0] / floor[0]:.2f}× / {recalculer[1] / floor[1]:.2f}× le plancher)")
+            for name, (wall, cpu) in figures.items():
+                print(f"  xlae {name:<22}: {wall:6.2f} s mur, {cpu:6.2f} s CPU  "
+                      f"({wall / recalculer[0]:.2f}× / {cpu / recalculer[1]:.2f}× recalculer)")
             print(f"  croissance du fichier : importer +{imported / 1024:.1f} Ko (5 recettes), "
                   f"cloturer +{closed / 1024:.1f} Ko")
 

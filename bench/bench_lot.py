@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from process import fresh_process  # noqa: E402
+from process import fresh_process, warm_up  # noqa: E402
 
 TARGET_S = 120.0
 
@@ -92,6 +92,7 @@ def main() -> int:
         generate(lot, count)
         print(f"{count} classeurs de 50 à 300 lignes générés en {time.perf_counter() - started:.1f} s "
               f"({os.cpu_count()} cœurs, charge {os.getloadavg()[0]:.1f})")
+        warm_up()
         floor = fresh_process(FLOOR, str(lot), str(options.jobs))
         ours = fresh_process(OURS, str(lot), str(work / "out"), str(options.jobs))
         same = "oui" if abs(ours["total"] - floor["total"]) < 0.005 * count else f"NON ({ours['total']} ≠ {floor['total']})"

@@ -1,9 +1,11 @@
 """Benchmark of ``xlae recalculer`` against the floor (calamine read + pandas sums), same run.
 
 Run: ``python bench/bench_recalculer.py [--quick]``. Each measurement runs in a fresh
-subprocess, best of 2, and is printed twice:
+subprocess, best of 2 (by wall time), and is printed three times:
 - whole process, as a user measures it (``/usr/bin/time``): wall time of the process,
-  interpreter start-up and every import included, and its peak RSS (``os.wait4``);
+  interpreter start-up and every import included (bytecode cached, ``process.environment``),
+  and its peak RSS (``os.wait4``);
+- its CPU time (user + system, threads and workers included): the steadier figure on shared cores;
 - in-process: the computation alone, both sides having imported what they use before
   the timer starts (pandas and calamine for the floor; xlae's batch and the Synthèse
   rules for xlae; the report no longer uses openpyxl).
@@ -23,9 +25,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from process import fresh_process  # noqa: E402
+from process import PEAK, fresh_process, warm_up  # noqa: E402
 
-FLOOR = """
+FLOOR = PEAK + """
 import json, sys, time
 import pandas as pd
 from python_calamine import CalamineWorkbook
@@ -37,10 +39,10 @@ frame = frame[pd.to_numeric(frame.iloc[:, 5], errors="coerce").notna()]
 dates = pd.to_datetime(frame.iloc[:, 0], errors="coerce")
 sums = pd.to_numeric(frame.iloc[:, 5]).groupby([dates.dt.month, frame.iloc[:, 4]]).sum()
 seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "total": round(float(sums.sum()), 2)}))
+print(json.dumps({"seconds": seconds, "total": round(float(sums.sum()), 2), "peak_mb": _peak_mb()}))
 """
 
-OURS = """
+OURS = PEAK + """
 import json, sys, time
 from xlae.batch import batch
 import pandas, python_calamine, xlae.template.synthese  # what the run uses, imported lazily
@@ -50,7 +52,8 @@ result = batch.recalculate(sys.argv[1:-1], sys.argv[-1], int(__import__("os").en
 seconds = time.perf_counter() - t
 errors = [o.error for o in result.outcomes if o.error]
 ca = result.outcomes[0].row.ca if result.outcomes and result.outcomes[0].row else None
-print(json.dumps({"seconds": seconds, "errors": errors[:1], "failed": len(errors), "ca": ca}))
+print(json.dumps({"seconds": seconds, "errors": errors[:1], "failed": len(errors), "ca": ca,
+                  "peak_mb": _peak_mb()}))
 """
 
 
@@ -82,13 +85,14 @@ def main() -> None:
     if options.million:
         sizes += (1_000_000,)
     batch_size = 50 if options.quick else 200
+    warm_up()
     print(f"{os.cpu_count()} cœurs, charge {os.getloadavg()[0]:.1f} ; meilleur de 2 processus neufs par mesure")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        print(f"{'':>9} │ {'processus complet (s)':^27} │ {'dans le processus (s)':^27} │ "
-              f"{'mémoire max. (Mo)':^22} │")
+        print(f"{'':>9} │ {'processus complet, mur (s)':^27} │ {'processus complet, CPU (s)':^27} │ "
+              f"{'dans le processus (s)':^27} │ {'mémoire max. (Mo)':^22} │")
         print(f"{'lignes':>9} │ {'plancher':>9} {'xlae':>8} {'ratio':>7} │ {'plancher':>9} {'xlae':>8} {'ratio':>7} │ "
-              f"{'plancher':>8} {'xlae':>6} {'ratio':>6} │ CA identique")
+              f"{'plancher':>9} {'xlae':>8} {'ratio':>7} │ {'plancher':>8} {'xlae':>6} {'ratio':>6} │ CA identique")
         for rows in sizes:
             path = work / f"livre-{rows}.xlsx"
             path.write_bytes(ledger_fill.workbook(rows))
@@ -96,6 +100,7 @@ def main() -> None:
             ours = best(OURS, str(path), str(work / f"out-{rows}"))
             note = f"  ({ours['errors'][0]})" if ours["errors"] else ""
             print(f"{rows:>9} │ {floor['wall']:>9.2f} {ours['wall']:>8.2f} {ours['wall'] / floor['wall']:>6.2f}× │ "
+                  f"{floor['cpu']:>9.2f} {ours['cpu']:>8.2f} {ours['cpu'] / floor['cpu']:>6.2f}× │ "
                   f"{floor['seconds']:>9.2f} {ours['seconds']:>8.2f} {ours['seconds'] / floor['seconds']:>6.2f}× │ "
                   f"{floor['rss_mb']:>8.0f} {ours['rss_mb']:>6.0f} {ours['rss_mb'] / floor['rss_mb']:>5.2f}× │ "
                   f"{_same_ca(ours, floor)}{note}")
@@ -107,7 +112,7 @@ def main() -> None:
             (small / f"client-{i:03d}.xlsx").write_bytes(data)
         result = measure(OURS, str(small), str(work / "out-lot"), jobs=2)
         print(f"\n{batch_size} petits classeurs (50 lignes), --jobs 2 : {result['seconds']:.2f} s "
-              f"(processus complet : {result['wall']:.2f} s), échecs : {result['failed']} "
+              f"(processus complet : {result['wall']:.2f} s mur, {result['cpu']:.2f} s CPU), échecs : {result['failed']} "
               "(10 000 classeurs : bench/bench_lot.py)")
 
 
