@@ -58,12 +58,30 @@ class Package:
 
 
 def read_package(archive: zipfile.ZipFile) -> Package:
-    """Sheet parts and defined names, from workbook.xml and its relationships."""
+    """Sheet parts and defined names, from workbook.xml and its relationships.
+
+    Memoised on those two parts' bytes (a batch of standard workbooks has the same ones, and every
+    workbook asked it twice: the parts check, then the readers); each caller gets its own dicts.
+    """
     main = workbook_path(archive)
     workbook = archive.read(main)
     rels_path = str(PurePosixPath(main).parent / "_rels" / (PurePosixPath(main).name + ".rels"))
+    rels = archive.read(rels_path)
+    key = (main, workbook, rels)
+    known = _PACKAGES.get(key)
+    if known is None:
+        known = _PACKAGES[key] = _package(main, workbook, rels)
+        if len(_PACKAGES) > _LAYOUTS_KEPT:
+            del _PACKAGES[next(iter(_PACKAGES))]  # oldest first
+    return Package(dict(known.sheets), dict(known.defined_names))
+
+
+_PACKAGES: dict[tuple[str, bytes, bytes], Package] = {}
+
+
+def _package(main: str, workbook: bytes, rels: bytes) -> Package:
     targets = {}
-    for raw in _RELATIONSHIP.findall(archive.read(rels_path)):
+    for raw in _RELATIONSHIP.findall(rels):
         attrs = _attrs(raw)
         targets[attrs.get("Id", "")] = attrs.get("Target", "")
     base = PurePosixPath(main).parent
@@ -128,6 +146,11 @@ class _FormulaCell:
     body: bytes    # the <f> element, byte for byte, then the opening <v>
     close: bytes   # </v></c> (with the namespace prefix of the cell element)
 
+    @property
+    def number_head(self) -> bytes:
+        """What precedes a number's text: start tag (no type), <f>, <v>."""
+        return self.head + b">" + self.body
+
 
 @dataclass(frozen=True)
 class _Layout:
@@ -140,6 +163,7 @@ class _Layout:
     cells: tuple[_FormulaCell, ...]
     gaps: tuple[bytes, ...] | None       # before each cell, then after the last (None: large sheet)
     originals: tuple[bytes, ...] | None  # each cell as stored
+    number_heads: tuple[bytes, ...] | None = None  # each cell's ``number_head``
 
 
 _LAYOUTS: dict[bytes, _Layout] = {}
@@ -163,7 +187,8 @@ def _formula_layout(xml: bytes) -> _Layout:
             ends = [0] + [cell.end for cell in cells]
             gaps = tuple(xml[end:cell.start] for end, cell in zip(ends, cells)) + (xml[ends[-1]:],)
             originals = tuple(xml[cell.start:cell.end] for cell in cells)
-        layout = _Layout(cells, gaps, originals)
+        layout = _Layout(cells, gaps, originals,
+                         tuple(cell.number_head for cell in cells) if gaps is not None else None)
         _remember(_LAYOUTS, key, layout)
     return layout
 
@@ -348,22 +373,31 @@ def _patched(layout: _Layout, xml: bytes | None, values: Mapping[str, Any]) -> t
         ends = [0] + [cell.end for cell in layout.cells]
         gaps = [xml[end:cell.start] for end, cell in zip(ends, layout.cells)] + [xml[ends[-1]:]]
         originals = [xml[cell.start:cell.end] for cell in layout.cells]
+    heads = layout.number_heads or [cell.number_head for cell in layout.cells]
     pieces: list[bytes] = []
     append = pieces.append
     written: set[str] = set()
+    add = written.add
     get = values.get
-    for cell, gap, original in zip(layout.cells, gaps, originals):
+    isfinite = math.isfinite
+    for cell, gap, original, head in zip(layout.cells, gaps, originals, heads):
         append(gap)
         value = get(cell.ref, _MISSING)
         if value is _MISSING:
             append(original)
             continue
-        kind, text = cached_value(value)
-        if kind is None:  # a number: nothing to escape
-            pieces += [cell.head, b">", cell.body, text.encode(), cell.close]
+        if value.__class__ is float and isfinite(value):  # most cells: cached_value's first case, inline
+            append(head)
+            append((str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)).encode())
+            append(cell.close)
         else:
-            pieces += [cell.head, b' t="', kind.encode(), b'">', cell.body, escape(text).encode("utf-8"), cell.close]
-        written.add(cell.ref)
+            kind, text = cached_value(value)
+            if kind is None:  # a number: nothing to escape
+                pieces += [head, text.encode(), cell.close]
+            else:
+                pieces += [cell.head, b' t="', kind.encode(), b'">', cell.body, escape(text).encode("utf-8"),
+                           cell.close]
+        add(cell.ref)
     append(gaps[-1])
     return b"".join(pieces), written
 
