@@ -116,7 +116,7 @@ def test_bnc_2024_first_declaration_is_cut_on_1_july(built) -> None:
     assert (first.debut, first.fin) == (dt.date(2024, 5, 10), dt.date(2024, 8, 31))   # May + 3 months
     bnc = next(line for line in first.lines if line.categorie is Activite.BNC)
     # Two rate periods: May–June at 21.1 %, July–August at 23.1 % (no ACRE), each rounded once.
-    assert [p.taux for p in bnc.parts] == [Decimal("0.211"), Decimal("0.231")]
+    assert [p.rates.taux for p in bnc.parts] == [Decimal("0.211"), Decimal("0.231")]
     may_june = Decimal(repr(v["E65"])) + Decimal(repr(v["E66"]))
     july_august = Decimal(repr(v["E67"])) + Decimal(repr(v["E68"]))
     assert v["AC66"] == float(may_june) and v["AC67"] == 0 and v["AC68"] == float(july_august)
