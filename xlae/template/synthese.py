@@ -431,6 +431,7 @@ class _Context:
         self._cells = {cell.ref: cell for cell in summary_cells(rows)}
         self.H = {k: v.replace("$", "") for k, v in _description(rows)[2].items()}
         self._values: dict[str, Any] = {}
+        self._declarations: _Declarations | None = None
 
     def p(self, name: str) -> Any:
         return self.params[name]
@@ -659,6 +660,13 @@ class _Context:
         include = int(self.rate("prorata_jour_creation_compte", "toutes", "toutes", on))
         return min((dt.date(year, 12, 31) - start).days + include, divisor), divisor
 
+    @property
+    def declarations(self) -> "_Declarations":
+        """The year's declarations (computed once, when a month row first needs them)."""
+        if self._declarations is None:
+            self._declarations = _Declarations(self)
+        return self._declarations
+
     def __getitem__(self, ref: str) -> Any:
         if ref not in self._values:
             self._values[ref] = self._cells[ref].compute(self)
@@ -679,6 +687,79 @@ class _Context:
         c2, r2 = re.fullmatch(r"([A-Z]+)(\d+)", bottom_right).groups()
         return [[self[f"{_col_letter(c)}{r}"] for c in range(_col_index(c1), _col_index(c2) + 1)]
                 for r in range(int(r1), int(r2) + 1)]
+
+
+class _Declarations:
+    """The year's declarations as the month rows hold them, by ``xlae.year.declarations``.
+
+    Why: the helper columns Q..AD and the amounts H..K mirror one computation, the
+    one ``xlae declaration`` uses: the CA of each month row (C..F), the previous-year
+    part of a first declaration as one month (W74, rated on 31/12 like row 74), the
+    rates of each row (S..V, R, AI..AT), each declaration ending on its Q date (cut at
+    31/12: a declaration ending the next year is closed by that year's January).
+    """
+
+    def __init__(self, c: "_Context") -> None:
+        from ..rules.vocabulary import Activite
+        from ..year.declarations import MonthRates, lines
+        self.annee, first = c.annee, MONTH_FIRST
+        self.categories = [Activite(code) for code in CODES]
+        self.used = {a for i, a in enumerate(self.categories) if c[f"C{ROW_CA_CAT + i}"] != ""}
+        carry = c[f"{PERIOD_END_COL}{ROW_CARRY}"]
+        ca = {(self.annee, k): {a: to_decimal(c.num(f"{MONTH_COLUMNS[a.value]}{first + k - 1}"))
+                                for a in self.categories} for k in range(1, 13)}
+        if isinstance(carry, dt.date):
+            ca[(self.annee - 1, 12)] = {a: to_decimal(c.num(f"{CUMUL_COLS[i]}{ROW_CARRY}"))
+                                        for i, a in enumerate(self.categories)}
+
+        def decimal(value: Any) -> Decimal:
+            return to_decimal(value) if isinstance(value, float) else ZERO
+
+        def rates_of(categorie: Activite, last: dt.date) -> MonthRates:
+            row = ROW_CARRY if last.year < self.annee else first + last.month - 1
+            i = self.categories.index(categorie)
+            taux = c[f"{RATE_COLS[i]}{row}"]
+            return MonthRates(to_decimal(taux) if isinstance(taux, float) else None, "",
+                              decimal(c[f"{CFP_COLS[i]}{row}"]), decimal(c[f"{TFC_COLS[i]}{row}"]),
+                              decimal(c[f"{VL_COLS[i]}{row}"]), c[f"{EPOCH_COL}{row}"],
+                              "" if isinstance(taux, float) else str(taux))
+
+        self.containing: dict[tuple[Activite, int], Any] = {}   # (category, month) -> its Part
+        self.closing: dict[tuple[Activite, int], Any] = {}      # (category, month row or 0) -> Part closed there
+        month = 1
+        while month <= 12:
+            end = c[f"{PERIOD_END_COL}{first + month - 1}"]
+            if not isinstance(end, dt.date):
+                month += 1
+                continue
+            debut = carry if month == 1 and isinstance(carry, dt.date) else dt.date(self.annee, month, 1)
+            fin = min(end, dt.date(self.annee, 12, 31))
+            for line in lines(ca, debut, fin, self.categories, rates_of):
+                for part in line.parts:
+                    for key in part.months:
+                        if key[0] == self.annee:
+                            self.containing[(line.categorie, key[1])] = part
+                    last = part.last
+                    if last.year < self.annee:
+                        self.closing[(line.categorie, 0)] = part
+                    elif last < fin or fin == end:   # not the December part of a declaration going on
+                        self.closing[(line.categorie, last.month)] = part
+            month = fin.month + 1 if fin.year == self.annee else 13
+
+    def cumulated(self, categorie: Any, month: int) -> float:
+        """W..Z: CA of the month's rate period from its start to this month."""
+        part = self.containing.get((categorie, month))
+        return 0.0 if part is None else float(cents(part.cumulated((self.annee, month))))
+
+    def closed(self, categorie: Any, month: int) -> float:
+        """AA..AD (month 0: row 74): CA of the rate period that closes on this row, else 0."""
+        part = self.closing.get((categorie, month))
+        return 0.0 if part is None else float(cents(part.ca))
+
+    def amount(self, name: str, month: int) -> float:
+        """H..K of a row (month 0: row 74): Σ over the used categories of the closing period's amount."""
+        parts = [self.closing.get((a, month)) for a in self.categories if a in self.used]
+        return float(sum((p.amount(name) for p in parts if p is not None), ZERO))
 
 
 def _check_year(value: Any) -> int:
@@ -1444,21 +1525,26 @@ class _Builder:
                 return f'IF({error}<>"",{error},{body})'
             return formula
 
-        def normalised(c: _Context) -> tuple[Any, Any]:
-            dept = {"moselle": "57", "alsace": "67"}.get(c.tfc_zone)
-            return c.p("nature"), dept
+        def twin(name: str) -> Callable[["_Context", int, int], Any]:
+            """The row's amount from the year's declarations, or the error the formula shows first."""
+            def value(c: _Context, row: int, month: int) -> Any:
+                if name == "vl" and not _text_eq(c.p("versement_liberatoire"), "oui"):
+                    return 0.0
+                if c.h("erreur"):
+                    return c.h("erreur")
+                if name == "cotisations":
+                    for col in RATE_COLS:
+                        rate = c[f"{col}{row}"]
+                        if rate != "" and not isinstance(rate, float):
+                            return rate
+                return c.declarations.amount(name, month)
+            return value
 
         specs = (
-            ("cotisations", amount(RATE_COLS, True),
-             lambda c, ca, on: c.h("erreur") or udfs.ae_cotisations(ca, c.block("C6", "C9"), on, c.h("acre"),
-                                                                    c.creation, c.zone)),
-            ("cfp", amount(CFP_COLS),
-             lambda c, ca, on: c.h("erreur") or udfs.ae_cfp(ca, c.block("C6", "C9"), on, normalised(c)[0])),
-            ("tfc", amount(TFC_COLS),
-             lambda c, ca, on: c.h("erreur") or udfs.ae_tfc(ca, c.block("C6", "C9"), on, *normalised(c))),
-            ("vl", lambda row: f"IF({vl_on},{amount(VL_COLS)(row)},0)",
-             lambda c, ca, on: (c.h("erreur") or udfs.ae_vl(ca, c.block("C6", "C9"), on))
-             if _text_eq(c.p("versement_liberatoire"), "oui") else 0.0),
+            ("cotisations", amount(RATE_COLS, True), twin("cotisations")),
+            ("cfp", amount(CFP_COLS), twin("cfp")),
+            ("tfc", amount(TFC_COLS), twin("tfc")),
+            ("vl", lambda row: f"IF({vl_on},{amount(VL_COLS)(row)},0)", twin("vl")),
         )
         carry = f"${CLOSED_COLS[0]}${ROW_CARRY}:${CLOSED_COLS[-1]}${ROW_CARRY}"
         for key, formula_of, compute_of in specs:
@@ -1473,11 +1559,10 @@ class _Builder:
                 due = c[f"M{r}"]
                 if isinstance(due, str) and due != "":
                     return due
-                main = compute_of(c, c.block(f"{CLOSED_COLS[0]}{r}", f"{CLOSED_COLS[-1]}{r}"), c[f"B{r}"])
+                main = compute_of(c, r, r - MONTH_FIRST + 1)
                 if r != MONTH_FIRST or sum(c.num(f"{x}{ROW_CARRY}") for x in CLOSED_COLS) == 0:
                     return main
-                before = compute_of(c, c.block(f"{CLOSED_COLS[0]}{ROW_CARRY}", f"{CLOSED_COLS[-1]}{ROW_CARRY}"),
-                                    dt.date(c.annee - 1, 12, 31))
+                before = compute_of(c, ROW_CARRY, 0)
                 if isinstance(main, float) and isinstance(before, float):
                     return float(cents(to_decimal(main) + to_decimal(before)))
                 return before if isinstance(main, float) else main
@@ -1572,16 +1657,10 @@ class _Builder:
                      if isinstance(c[f"{q}{ROW_CARRY}"], dt.date) else 0.0)
             rate, cumul, closed = RATE_COLS[i], CUMUL_COLS[i], CLOSED_COLS[i]
 
-            def carry_closed(c: _Context, rate: str = rate, cumul: str = cumul) -> float:
-                if not isinstance(c[f"{q}{ROW_CARRY}"], dt.date):
-                    return 0.0
-                if c[f"{rate}{ROW_CARRY}"] != c[f"{rate}{first}"] or c[f"{rr}{ROW_CARRY}"] != c[f"{rr}{first}"]:
-                    return c.num(f"{cumul}{ROW_CARRY}")
-                return 0.0
-
             self.add(f"{closed}{ROW_CARRY}", f"CA {CODE_LABELS[code]} de l'année précédente, taux différent de janvier",
                      f'=IF(AND(ISNUMBER(${q}${ROW_CARRY}),OR({rate}${ROW_CARRY}<>{rate}${first},'
-                     f'${rr}${ROW_CARRY}<>${rr}${first})),{cumul}{ROW_CARRY},0)', MONEY, "money", carry_closed)
+                     f'${rr}${ROW_CARRY}<>${rr}${first})),{cumul}{ROW_CARRY},0)', MONEY, "money",
+                     lambda c, i=i: c.declarations.closed(c.declarations.categories[i], 0))
 
         for k in range(1, 13):
             r = MONTH_FIRST + k - 1
@@ -1613,38 +1692,17 @@ class _Builder:
                                f"${rr}{r - 1}=${rr}{r})")
                     previous = f"{cumul}{r - 1}"
 
-                def cumulated(c: _Context, r: int = r, rate: str = rate, cumul: str = cumul, ca: str = ca) -> float:
-                    if not isinstance(c[f"M{r}"], dt.date):
-                        return 0.0
-                    if r == first:
-                        before, row_before = c[f"{q}{ROW_CARRY}"], ROW_CARRY
-                        goes_on = isinstance(before, dt.date)
-                    else:
-                        before, row_before = c[f"{q}{r - 1}"], r - 1
-                        goes_on = isinstance(before, dt.date) and before > c[f"B{r - 1}"]
-                    goes_on = (goes_on and c[f"{rate}{row_before}"] == c[f"{rate}{r}"]
-                               and c[f"{rr}{row_before}"] == c[f"{rr}{r}"])
-                    carried = to_decimal(c.num(f"{cumul}{row_before}")) if goes_on else ZERO
-                    return float(cents(to_decimal(c.num(f"{ca}{r}")) + carried))
-
                 self.add(f"{cumul}{r}", f"CA {CODE_LABELS[code]} cumulé sur la période à taux fixe ({name})",
                          f"=IF(ISNUMBER($M{r}),ROUND({ca}{r}+IF({goes_on},{previous},0),2),0)", MONEY, "money",
-                         cumulated)
+                         lambda c, i=i, k=k: c.declarations.cumulated(c.declarations.categories[i], k))
                 if r == last:
                     closes = f"${q}{r}=$B{r}"
                 else:
                     closes = f"OR(${q}{r}=$B{r},{rate}{r}<>{rate}{r + 1},${rr}{r}<>${rr}{r + 1})"
 
-                def closing(c: _Context, r: int = r, rate: str = rate, cumul: str = cumul) -> float:
-                    end = c[f"{q}{r}"]
-                    if not isinstance(end, dt.date):
-                        return 0.0
-                    closes = end == c[f"B{r}"] or (r != last and (
-                        c[f"{rate}{r}"] != c[f"{rate}{r + 1}"] or c[f"{rr}{r}"] != c[f"{rr}{r + 1}"]))
-                    return c.num(f"{cumul}{r}") if closes else 0.0
-
                 self.add(f"{closed}{r}", f"CA {CODE_LABELS[code]} de la période close ce mois ({name})",
-                         f"=IF(AND(ISNUMBER(${q}{r}),{closes}),{cumul}{r},0)", MONEY, "money", closing)
+                         f"=IF(AND(ISNUMBER(${q}{r}),{closes}),{cumul}{r},0)", MONEY, "money",
+                         lambda c, i=i, k=k: c.declarations.closed(c.declarations.categories[i], k))
 
     def _quarters(self) -> None:
         self.text(f"A{QUARTER_HEADER - 1}", "Totaux trimestriels et annuels des livres (recettes et achats)")
