@@ -24,6 +24,7 @@ from .ledger import _Ledger
 from .values import _blank, _number, _text_eq
 
 if TYPE_CHECKING:
+    from .declarations import SheetDeclarations
     from .cells import Inputs, SummaryCell
 
 Description = Callable[[int], "tuple[tuple[SummaryCell, ...], dict[str, str], dict[str, str]]"]
@@ -49,6 +50,7 @@ class _Context:
         self._cells = {cell.ref: cell for cell in cells}
         self.H = {k: v.replace("$", "") for k, v in helpers.items()}
         self._values: dict[str, Any] = {}
+        self._declarations: SheetDeclarations | None = None
 
     def p(self, name: str) -> Any:
         return self.params[name]
@@ -125,6 +127,14 @@ class _Context:
         """The main activity (Paramètres, activite) when it is one of the four codes, lowercased."""
         value = self.p("activite")
         return value.lower() if isinstance(value, str) and value.lower() in CODES else None
+
+    @property
+    def declarations(self) -> SheetDeclarations:
+        """The year's declarations (computed once, when a month row first needs them)."""
+        if self._declarations is None:
+            from .declarations import SheetDeclarations
+            self._declarations = SheetDeclarations(self)
+        return self._declarations
 
     def __getitem__(self, ref: str) -> Any:
         if ref not in self._values:

@@ -3,8 +3,10 @@
 Why: the URSSAF computes each declaration on its CA by category, a rate applying
 to the CA of the months it covers, rounded once; the month rows (A..P), the rate
 columns (AI..AT) and the period columns (Q..AD, row 74 for a first declaration begun
-the year before) depend on one another, so they are built together here — one
-place to change when the year's computation moves elsewhere.
+the year before) depend on one another, so they are built together here. The
+formulas are Excel's own; the values of the period columns and amounts come from
+the one computation of the declarations (``declarations.SheetDeclarations`` over
+``xlae.year.declarations``), the one ``xlae declaration`` uses.
 """
 
 from __future__ import annotations
@@ -155,21 +157,26 @@ def _period_amounts(b: _Builder, r: int, headers: dict[str, str], name: str) -> 
             return f'IF({error}<>"",{error},{body})'
         return formula
 
-    def normalised(c: _Context) -> tuple[Any, Any]:
-        dept = {"moselle": "57", "alsace": "67"}.get(c.tfc_zone)
-        return c.p("nature"), dept
+    def twin(name: str) -> Callable[[_Context, int, int], Any]:
+        """The row's amount from the year's declarations, or the error the formula shows first."""
+        def value(c: _Context, row: int, month: int) -> Any:
+            if name == "vl" and not _text_eq(c.p("versement_liberatoire"), "oui"):
+                return 0.0
+            if c.h("erreur"):
+                return c.h("erreur")
+            if name == "cotisations":
+                for col in RATE_COLS:
+                    rate = c[f"{col}{row}"]
+                    if rate != "" and not isinstance(rate, float):
+                        return rate
+            return c.declarations.amount(name, month)
+        return value
 
     specs = (
-        ("cotisations", amount(RATE_COLS, True),
-         lambda c, ca, on: c.h("erreur") or udfs.ae_cotisations(ca, c.block("C6", "C9"), on, c.h("acre"),
-                                                                c.creation, c.zone)),
-        ("cfp", amount(CFP_COLS),
-         lambda c, ca, on: c.h("erreur") or udfs.ae_cfp(ca, c.block("C6", "C9"), on, normalised(c)[0])),
-        ("tfc", amount(TFC_COLS),
-         lambda c, ca, on: c.h("erreur") or udfs.ae_tfc(ca, c.block("C6", "C9"), on, *normalised(c))),
-        ("vl", lambda row: f"IF({vl_on},{amount(VL_COLS)(row)},0)",
-         lambda c, ca, on: (c.h("erreur") or udfs.ae_vl(ca, c.block("C6", "C9"), on))
-         if _text_eq(c.p("versement_liberatoire"), "oui") else 0.0),
+        ("cotisations", amount(RATE_COLS, True), twin("cotisations")),
+        ("cfp", amount(CFP_COLS), twin("cfp")),
+        ("tfc", amount(TFC_COLS), twin("tfc")),
+        ("vl", lambda row: f"IF({vl_on},{amount(VL_COLS)(row)},0)", twin("vl")),
     )
     carry = f"${CLOSED_COLS[0]}${ROW_CARRY}:${CLOSED_COLS[-1]}${ROW_CARRY}"
     for key, formula_of, compute_of in specs:
@@ -184,11 +191,10 @@ def _period_amounts(b: _Builder, r: int, headers: dict[str, str], name: str) -> 
             due = c[f"M{r}"]
             if isinstance(due, str) and due != "":
                 return due
-            main = compute_of(c, c.block(f"{CLOSED_COLS[0]}{r}", f"{CLOSED_COLS[-1]}{r}"), c[f"B{r}"])
+            main = compute_of(c, r, r - MONTH_FIRST + 1)
             if r != MONTH_FIRST or sum(c.num(f"{x}{ROW_CARRY}") for x in CLOSED_COLS) == 0:
                 return main
-            before = compute_of(c, c.block(f"{CLOSED_COLS[0]}{ROW_CARRY}", f"{CLOSED_COLS[-1]}{ROW_CARRY}"),
-                                dt.date(c.annee - 1, 12, 31))
+            before = compute_of(c, ROW_CARRY, 0)
             if isinstance(main, float) and isinstance(before, float):
                 return float(cents(to_decimal(main) + to_decimal(before)))
             return before if isinstance(main, float) else main
@@ -285,16 +291,10 @@ def periods(b: _Builder) -> None:
               if isinstance(c[f"{q}{ROW_CARRY}"], dt.date) else 0.0)
         rate, cumul, closed = RATE_COLS[i], CUMUL_COLS[i], CLOSED_COLS[i]
 
-        def carry_closed(c: _Context, rate: str = rate, cumul: str = cumul) -> float:
-            if not isinstance(c[f"{q}{ROW_CARRY}"], dt.date):
-                return 0.0
-            if c[f"{rate}{ROW_CARRY}"] != c[f"{rate}{first}"] or c[f"{rr}{ROW_CARRY}"] != c[f"{rr}{first}"]:
-                return c.num(f"{cumul}{ROW_CARRY}")
-            return 0.0
-
         b.add(f"{closed}{ROW_CARRY}", f"CA {CODE_LABELS[code]} de l'année précédente, taux différent de janvier",
               f'=IF(AND(ISNUMBER(${q}${ROW_CARRY}),OR({rate}${ROW_CARRY}<>{rate}${first},'
-              f'${rr}${ROW_CARRY}<>${rr}${first})),{cumul}{ROW_CARRY},0)', MONEY, "money", carry_closed)
+              f'${rr}${ROW_CARRY}<>${rr}${first})),{cumul}{ROW_CARRY},0)', MONEY, "money",
+              lambda c, i=i: c.declarations.closed(c.declarations.categories[i], 0))
 
     for k in range(1, 13):
         r = MONTH_FIRST + k - 1
@@ -326,35 +326,14 @@ def periods(b: _Builder) -> None:
                            f"${rr}{r - 1}=${rr}{r})")
                 previous = f"{cumul}{r - 1}"
 
-            def cumulated(c: _Context, r: int = r, rate: str = rate, cumul: str = cumul, ca: str = ca) -> float:
-                if not isinstance(c[f"M{r}"], dt.date):
-                    return 0.0
-                if r == first:
-                    before, row_before = c[f"{q}{ROW_CARRY}"], ROW_CARRY
-                    goes_on = isinstance(before, dt.date)
-                else:
-                    before, row_before = c[f"{q}{r - 1}"], r - 1
-                    goes_on = isinstance(before, dt.date) and before > c[f"B{r - 1}"]
-                goes_on = (goes_on and c[f"{rate}{row_before}"] == c[f"{rate}{r}"]
-                           and c[f"{rr}{row_before}"] == c[f"{rr}{r}"])
-                carried = to_decimal(c.num(f"{cumul}{row_before}")) if goes_on else ZERO
-                return float(cents(to_decimal(c.num(f"{ca}{r}")) + carried))
-
             b.add(f"{cumul}{r}", f"CA {CODE_LABELS[code]} cumulé sur la période à taux fixe ({name})",
                   f"=IF(ISNUMBER($M{r}),ROUND({ca}{r}+IF({goes_on},{previous},0),2),0)", MONEY, "money",
-                  cumulated)
+                  lambda c, i=i, k=k: c.declarations.cumulated(c.declarations.categories[i], k))
             if r == last:
                 closes = f"${q}{r}=$B{r}"
             else:
                 closes = f"OR(${q}{r}=$B{r},{rate}{r}<>{rate}{r + 1},${rr}{r}<>${rr}{r + 1})"
 
-            def closing(c: _Context, r: int = r, rate: str = rate, cumul: str = cumul) -> float:
-                end = c[f"{q}{r}"]
-                if not isinstance(end, dt.date):
-                    return 0.0
-                closes = end == c[f"B{r}"] or (r != last and (
-                    c[f"{rate}{r}"] != c[f"{rate}{r + 1}"] or c[f"{rr}{r}"] != c[f"{rr}{r + 1}"]))
-                return c.num(f"{cumul}{r}") if closes else 0.0
-
             b.add(f"{closed}{r}", f"CA {CODE_LABELS[code]} de la période close ce mois ({name})",
-                  f"=IF(AND(ISNUMBER(${q}{r}),{closes}),{cumul}{r},0)", MONEY, "money", closing)
+                  f"=IF(AND(ISNUMBER(${q}{r}),{closes}),{cumul}{r},0)", MONEY, "money",
+                  lambda c, i=i, k=k: c.declarations.closed(c.declarations.categories[i], k))
