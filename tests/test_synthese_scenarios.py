@@ -31,6 +31,15 @@ SCENARIOS = {
 }
 
 
+def _tiny_case() -> bytes:
+    """0,01 € of services on 1 January: at that pace the ceiling is crossed after 31/12/9999 (capped, no #NUM!)."""
+    wb = build.build_workbook({"activite": "service_bic", "annee": 2026})
+    build.fill_ledger(wb, L.SHEET_RECETTES, [{"date": dt.date(2026, 1, 1), "reference": "F1", "client": "C",
+                                              "nature": "Réparation", "categorie": "service_bic", "montant": 0.01,
+                                              "mode": "Virement"}])
+    return build.workbook_bytes(wb)
+
+
 def _hand_case() -> bytes:
     wb = build.build_workbook({"activite": "bnc", "annee": 2026, "ca_annee_precedente": 40000, "ca_n2": 36000,
                                "ca_n3": 30000, "versement_liberatoire": "non"})
@@ -49,6 +58,8 @@ def computed(tmp_path_factory: pytest.TempPathFactory):
         paths[name].write_bytes(generer.workbook_bytes(ledgers))
     paths["main"] = folder / "main.xlsx"
     paths["main"].write_bytes(_hand_case())
+    paths["minuscule"] = folder / "minuscule.xlsx"
+    paths["minuscule"].write_bytes(_tiny_case())
     out = convert(list(paths.values()), folder, timeout=300)
     shown = {name: openpyxl.load_workbook(out / path.name, data_only=True)[L.SHEET_SYNTHESE]
              for name, path in paths.items()}
@@ -64,7 +75,7 @@ def _same(expected, shown) -> bool:
             or (isinstance(expected, float) and isinstance(shown, (int, float)) and abs(expected - shown) < 1e-6))
 
 
-@pytest.mark.parametrize("name", [*SCENARIOS, "main"])
+@pytest.mark.parametrize("name", [*SCENARIOS, "main", "minuscule"])
 def test_libreoffice_agrees_with_the_twins_on_every_cell(computed, name: str) -> None:
     _, _, shown, python = computed
     diffs = {c.ref: (python[name][c.ref], shown[name][c.ref].value) for c in S.summary_cells()
@@ -87,6 +98,8 @@ def test_scenarios_exercise_what_they_name(computed) -> None:
     assert acre[S.helper_refs()["acre_fin"]] == dt.date(2026, 9, 30)
     assert acre[f"B{S.ROW_CASES}"].startswith("5TE : ")
     assert isinstance(acre[f"B{S.ROW_TRIMESTRES}"], float)
+    tiny = python["minuscule"]
+    assert tiny["B5"] == 0.01 and tiny[S.helper_refs()["prevision_plafond_s"]] == dt.date(9999, 12, 31)
 
 
 def test_hand_computed_rights_and_tax(computed) -> None:

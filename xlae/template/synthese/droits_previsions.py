@@ -48,7 +48,8 @@ def forecasts(b: _Builder) -> None:
         for key, applies, total, limit in (("v", vente, "$B$5", limits[kind][0]), ("s", services, "$B$10",
                                                                                    limits[kind][1])):
             day = h(f"prevision_{kind}_{key}", f"Jour du dépassement au rythme moyen ({kind}, {key})",
-                    f'=IF(AND({applies},{total}>0),{start}+INT({limit}*{elapsed}/{total}),"")', DATE, "date",
+                    f'=IF(AND({applies},{total}>0),{start}+MIN(INT({limit}*{elapsed}/{total}),DATE(9999,12,31)-{start}),"")',
+                    DATE, "date",
                     lambda c, kind=kind, key=key: _crossing(c, kind, key))
             dates.append(f"IF(ISNUMBER({day}),IF(YEAR({day})=annee,{day},99999),99999)")
             over.append(f"AND({applies},{total}>{limit})")
@@ -62,7 +63,11 @@ def forecasts(b: _Builder) -> None:
 
 
 def _crossing(c: _Context, kind: str, key: str) -> Any:
-    """Twin of a crossing-day helper: ``prevision.crossing_day`` without its year bound."""
+    """Twin of a crossing-day helper: ``prevision.crossing_day`` without its year bound.
+
+    Capped at 31/12/9999: a tiny CA puts the day past the calendar, where Excel's YEAR()
+    (read by the forecast rows) gives #NUM! and Python has no date.
+    """
     applies = c["C6"] != "" if key == "v" else any(c[f"C{r}"] != "" for r in (7, 8, 9))
     total = c.num("B5" if key == "v" else "B10")
     if not applies or total <= 0:
@@ -72,7 +77,7 @@ def _crossing(c: _Context, kind: str, key: str) -> Any:
              "tva_majore": c.num(f"B{ROW_TVA_SEUILS + (1 if key == 'v' else 3)}")}[kind]
     start, on = c.h("prevision_debut"), c.h("prevision_jour")
     elapsed = (on - start).days + 1
-    return start + dt.timedelta(days=int(limit * elapsed / total))
+    return start + dt.timedelta(days=min(int(limit * elapsed / total), (dt.date.max - start).days))
 
 
 def _forecast_twin(c: _Context, kind: str) -> Any:
