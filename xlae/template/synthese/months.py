@@ -24,7 +24,7 @@ from .geometry import (CFP_COLS, CLOSED_COLS, CODE_LABELS, CODES, CUMUL_COLS, DA
                        MONTH_COLUMNS, MONTH_FIRST, MONTH_HEADER, MONTH_TOTAL, MONTHS_FR, PERIOD_END_COL, RATE_COLS,
                        ROW_CA_CAT, ROW_CARRY, ROW_PART_SERVICES, ROW_PART_VENTE, ROW_PLAFOND_SERVICES,
                        ROW_PLAFOND_VENTE, TFC_COLS, VL_COLS, _header_of)
-from .values import _is_number, _month_end, _number, _serial, _text_eq
+from .values import _is_number, _month_end, _number, _serial, _text_eq, counted_sum
 
 if TYPE_CHECKING:
     from .builder import _Builder
@@ -61,14 +61,9 @@ def months(b: _Builder) -> None:
               lambda c, r=r: float(cents(sum((to_decimal(c.num(f"{x}{r}")) for x in "CDEF"), ZERO))))
         _period_amounts(b, r, headers, name)
 
-        def total(c: _Context, r: int = r) -> Any:
-            values = [c[f"{x}{r}"] for x in "HIJK"]
-            if all(isinstance(v, float) for v in values):
-                return float(cents(sum((to_decimal(v) for v in values), ZERO)))
-            return "Erreur : voir la ligne"
-
         b.add(f"L{r}", f"Total des périodes closes ce mois ({name})",
-              f'=IF(COUNT(H{r}:K{r})=4,ROUND(SUM(H{r}:K{r}),2),"Erreur : voir la ligne")', MONEY, "money", total)
+              f'=IF(COUNT(H{r}:K{r})=4,ROUND(SUM(H{r}:K{r}),2),"Erreur : voir la ligne")', MONEY, "money",
+              lambda c, r=r: counted_sum([c[f"{x}{r}"] for x in "HIJK"], "Erreur : voir la ligne"))
 
         def echeance(c: _Context, r: int = r, k: int = k) -> Any:
             start = c.p("date_creation")
@@ -118,15 +113,11 @@ def months(b: _Builder) -> None:
               lambda c, col=col: float(cents(sum((to_decimal(c.num(f"{col}{x}")) for x in range(first, last + 1)),
                                                  ZERO))))
     for col in "HIJKL":
-        def year_total(c: _Context, col: str = col) -> Any:
-            values = [c[f"{col}{x}"] for x in range(first, last + 1)]
-            if all(isinstance(v, float) for v in values):
-                return float(cents(sum((to_decimal(v) for v in values), ZERO)))
-            return "Erreur : voir les mois"
-
         b.add(f"{col}{MONTH_TOTAL}", f"{_header_of(headers, col)} (année)",
               f'=IF(COUNT({col}{first}:{col}{last})=12,ROUND(SUM({col}{first}:{col}{last}),2),'
-              f'"Erreur : voir les mois")', MONEY, "money", year_total)
+              f'"Erreur : voir les mois")', MONEY, "money",
+              lambda c, col=col: counted_sum([c[f"{col}{x}"] for x in range(first, last + 1)],
+                                             "Erreur : voir les mois"))
 
 
 def _period_amounts(b: _Builder, r: int, headers: dict[str, str], name: str) -> None:

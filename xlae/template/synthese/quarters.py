@@ -7,16 +7,15 @@ URSSAF statements; the CA and amounts are sums of the month rows.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ...rules.money import ZERO, cents, to_decimal
 from .geometry import (DATE, MONEY, MONTH_FIRST, QUARTER_COLUMNS, QUARTER_FIRST, QUARTER_HEADER, QUARTER_TOTAL,
                        _header_of)
-from .values import _serial
+from .values import _serial, counted_sum
 
 if TYPE_CHECKING:
     from .builder import _Builder
-    from .context import _Context
 
 
 def quarters(b: _Builder) -> None:
@@ -47,15 +46,9 @@ def quarters(b: _Builder) -> None:
                      _serial(dt.date(c.annee, 3 * q - 2, 1)),
                      _serial(dt.date(c.annee, 3 * q + 1, 1) if q < 4 else dt.date(c.annee + 1, 1, 1))))
 
-        def paid(c: _Context, m1: int = m1) -> Any:
-            values = [c[f"L{x}"] for x in range(m1, m1 + 3)]
-            if all(isinstance(v, float) for v in values):
-                return float(cents(sum((to_decimal(v) for v in values), ZERO)))
-            return "Erreur : voir les mois"
-
         b.add(f"I{r}", f"Cotisations et contributions T{q}",
-              f'=IF(COUNT(L{m1}:L{m3})=3,ROUND(SUM(L{m1}:L{m3}),2),"Erreur : voir les mois")',
-              MONEY, "money", paid)
+              f'=IF(COUNT(L{m1}:L{m3})=3,ROUND(SUM(L{m1}:L{m3}),2),"Erreur : voir les mois")', MONEY, "money",
+              lambda c, m1=m1: counted_sum([c[f"L{x}"] for x in range(m1, m1 + 3)], "Erreur : voir les mois"))
     b.text(f"A{QUARTER_TOTAL}", "Total de l'année")
     first, last = QUARTER_FIRST, QUARTER_FIRST + 3
     for col in "CDEFGH":
@@ -64,12 +57,6 @@ def quarters(b: _Builder) -> None:
               lambda c, col=col: float(cents(sum((to_decimal(c.num(f"{col}{x}")) for x in range(first, last + 1)),
                                                  ZERO))))
 
-    def year_paid(c: _Context) -> Any:
-        values = [c[f"I{x}"] for x in range(first, last + 1)]
-        if all(isinstance(v, float) for v in values):
-            return float(cents(sum((to_decimal(v) for v in values), ZERO)))
-        return "Erreur : voir les mois"
-
     b.add(f"I{QUARTER_TOTAL}", "Cotisations et contributions (année)",
-          f'=IF(COUNT(I{first}:I{last})=4,ROUND(SUM(I{first}:I{last}),2),"Erreur : voir les mois")',
-          MONEY, "money", year_paid)
+          f'=IF(COUNT(I{first}:I{last})=4,ROUND(SUM(I{first}:I{last}),2),"Erreur : voir les mois")', MONEY, "money",
+          lambda c: counted_sum([c[f"I{x}"] for x in range(first, last + 1)], "Erreur : voir les mois"))

@@ -67,3 +67,11 @@ def _next_month(day: dt.date) -> tuple[int, int]:
     """(year, month) of the month after ``day``'s (EOMONTH(day, 1))."""
     return (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
 
+
+def counted_sum(values: list[Any], error: str) -> Any:
+    """Twin of ``IF(COUNT(range)=n,ROUND(SUM(range),2),error)``: the sum to the cent when every value is a number."""
+    from ...rules.money import ZERO, cents, to_decimal
+
+    if all(isinstance(v, float) for v in values):
+        return float(cents(sum((to_decimal(v) for v in values), ZERO)))
+    return error
