@@ -11,6 +11,7 @@ One soffice run converts every workbook (CI installs LibreOffice, see .ci/run).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import openpyxl
 import pytest
@@ -29,6 +30,31 @@ SCENARIOS = {
     "acre_fin": generer.sample(seed=23, rows=40, creation=dt.date(2025, 10, 15), categories=("bnc_cipav",),
                                acre="oui", versement_liberatoire="oui", ca_n2=None, parts=3),
 }
+
+
+def _before_creation_case() -> bytes:
+    """A receipt dated ten days before the creation: counted nowhere, said in C2 (as xlae declaration says it)."""
+    wb = build.build_workbook({"activite": "bnc", "annee": 2026, "date_creation": dt.date(2026, 5, 20), "acre": "non",
+                               "versement_liberatoire": "non"})
+    build.fill_ledger(wb, L.SHEET_RECETTES, [
+        {"date": dt.date(2026, 5, 10), "reference": "F1", "client": "C", "nature": "Conseil", "categorie": "bnc",
+         "montant": 1000, "mode": "Virement"},
+        {"date": dt.date(2026, 6, 1), "reference": "F2", "client": "C", "nature": "Conseil", "categorie": "bnc",
+         "montant": 1000, "mode": "Virement"}])
+    return build.workbook_bytes(wb)
+
+
+def test_a_receipt_dated_before_the_creation_counts_nowhere_as_in_xlae_declaration(computed, capsys) -> None:
+    _, paths, shown, python = computed
+    v = python["avant_creation"]
+    assert v["B5"] == 1000.0                       # the receipt of 10/05 is not CA
+    first_declaration_row = S.MONTH_FIRST + 7      # 20/05 → 31/08/2026 (May + 3 months), closed in August
+    assert v[f"L{first_declaration_row}"] == 258.0   # 1 000 × 25,6 % = 256 ; CFP 1 000 × 0,2 % = 2
+    assert v["C2"].startswith("Attention : 1 recette(s) datée(s) avant la création (20/05/2026, Paramètres)")
+    assert shown["avant_creation"]["C2"].value == v["C2"]
+    assert cli.main(["declaration", str(paths["avant_creation"]), "--periode", "2026-05", "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["totaux"]["total"] == "258.00" and result["totaux"]["chiffre_affaires"] == "1000.00"
 
 
 def _tiny_case() -> bytes:
@@ -60,6 +86,8 @@ def computed(tmp_path_factory: pytest.TempPathFactory):
     paths["main"].write_bytes(_hand_case())
     paths["minuscule"] = folder / "minuscule.xlsx"
     paths["minuscule"].write_bytes(_tiny_case())
+    paths["avant_creation"] = folder / "avant_creation.xlsx"
+    paths["avant_creation"].write_bytes(_before_creation_case())
     out = convert(list(paths.values()), folder, timeout=300)
     shown = {name: openpyxl.load_workbook(out / path.name, data_only=True)[L.SHEET_SYNTHESE]
              for name, path in paths.items()}
@@ -75,7 +103,7 @@ def _same(expected, shown) -> bool:
             or (isinstance(expected, float) and isinstance(shown, (int, float)) and abs(expected - shown) < 1e-6))
 
 
-@pytest.mark.parametrize("name", [*SCENARIOS, "main", "minuscule"])
+@pytest.mark.parametrize("name", [*SCENARIOS, "main", "minuscule", "avant_creation"])
 def test_libreoffice_agrees_with_the_twins_on_every_cell(computed, name: str) -> None:
     _, _, shown, python = computed
     diffs = {c.ref: (python[name][c.ref], shown[name][c.ref].value) for c in S.summary_cells()

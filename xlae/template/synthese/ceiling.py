@@ -228,11 +228,12 @@ def previous_year(b: _Builder) -> None:
             if _is_number(given):
                 return _number(given) if _text_eq(c.p("activite"), code) else 0.0
             start, end = _year_bounds(c.annee - 1)
-            return c.recettes.total(start, end, code)
+            return c.recettes.total(max(start, _number(c.h("debut_comptage"))), end, code)
 
         b.add(f"B{row}", label,
               f'=IF(ISNUMBER(ca_annee_precedente),IF(activite="{code}",ca_annee_precedente,0),'
-              f'ROUND(SUMPRODUCT(({b.RE}="{code}")*({b.RA}>=DATE(annee-1,1,1))*({b.RA}<DATE(annee,1,1))*({b.RF}>=0),{b.RF}),2))', MONEY, "money", compute)
+              f'ROUND(SUMPRODUCT(({b.RE}="{code}")*({b.RA}>=DATE(annee-1,1,1))*({b.RA}>={b.H["debut_comptage"]})'
+              f'*({b.RA}<DATE(annee,1,1))*({b.RF}>=0),{b.RF}),2))', MONEY, "money", compute)
     b.text(f"A{ROW_PREV_TOTAL}", "CA de l'année précédente")
     b.add(f"B{ROW_PREV_TOTAL}", "CA de l'année précédente",
           f"=ROUND(SUM(B{ROW_PREV_CAT}:B{ROW_PREV_CAT + 3}),2)", MONEY, "money",

@@ -6,10 +6,15 @@ check right beside the year says so before anything else is read.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .. import layout as L
+from .. import natif as N
 from .geometry import COUNT, GENERAL, ROW_OUT_OF_YEAR, ROW_YEAR
+from .values import _serial
 
 if TYPE_CHECKING:
     from .builder import _Builder
@@ -40,11 +45,19 @@ def _year_check(b: _Builder) -> None:
           f"=SUMPRODUCT(ISNUMBER({b.RA})*(({b.RA}<{start})+({b.RA}>={stop})))", COUNT, "count",
           lambda c: c.recettes.count(c.recettes.date_ok & ~c.recettes.in_years(c.annee - 1, c.annee)))
 
+    # Receipts of the two years dated before the creation (counted nowhere, as in xlae declaration).
+    before = (f"IF(ISNUMBER(date_creation),SUMPRODUCT(ISNUMBER({b.RA})*({b.RA}>={start})"
+              f"*({b.RA}<INT(date_creation))),0)")
+
     def check(c: _Context) -> str:
         outside = int(c.num(out))
         if outside:
             return (f"Attention : {outside} recette(s) datée(s) hors de {c.annee - 1} et {c.annee} ne sont "
                     f"comptées nulle part : vérifiez l'année affichée ({where}) ou ces dates.")
+        early = _before_creation(c)
+        if early:
+            return (f"Attention : {early} recette(s) datée(s) avant la création ({c.creation:%d/%m/%Y}, "
+                    f"Paramètres) ne sont pas comptées : corrigez leur date (xlae verifier).")
         dated_rows = int(c.recettes.count(c.recettes.date_ok))
         if dated_rows and not c.recettes.count(c.recettes.date_ok & c.recettes.in_years(c.annee, c.annee)):
             return (f"Attention : aucune recette datée de {c.annee} (les {dated_rows} recettes datées du livre "
@@ -54,6 +67,18 @@ def _year_check(b: _Builder) -> None:
     b.add(f"C{ROW_YEAR}", "Contrôle de l'année affichée",
           f'=IF({out}>0,"Attention : "&{out}&" recette(s) datée(s) hors de "&(annee-1)&" et "&annee&'
           f'" ne sont comptées nulle part : vérifiez l\'année affichée ({where}) ou ces dates.",'
+          f'IF({before}>0,"Attention : "&{before}&" recette(s) datée(s) avant la création ("&{N.date_text("date_creation")}'
+          f'&", Paramètres) ne sont pas comptées : corrigez leur date (xlae verifier).",'
           f'IF(AND({dated}>0,{in_year}=0),"Attention : aucune recette datée de "&annee&'
           f'" (les "&{dated}&" recettes datées du livre sont de "&(annee-1)&") : vérifiez l\'année '
-          f'affichée ({where}).",""))', GENERAL, "text", check)
+          f'affichée ({where}).","")))', GENERAL, "text", check)
+
+
+def _before_creation(c: _Context) -> int:
+    """Dated receipts from 1 January of the year before up to the creation day (excluded)."""
+    if c.creation is None:
+        return 0
+    ledger = c.recettes
+    start, end = _serial(dt.date(c.annee - 1, 1, 1)), _serial(c.creation)
+    with np.errstate(invalid="ignore"):
+        return int(ledger.count(ledger.date_ok & (ledger.date >= start) & (ledger.date < end)))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .. import natif as N
 from ..natif import literal as _lit
 from .geometry import CODE_LABELS, CODES, COUNT, DATE, GENERAL, HELPER_FIRST, HELPER_LABEL_COL, MONEY, ROW_CA_CAT
-from .values import _blank, _is_number, _text_eq
+from .values import _blank, _is_number, _serial, _text_eq
 
 if TYPE_CHECKING:
     from .builder import _Builder
@@ -34,6 +34,11 @@ def helpers(b: _Builder) -> None:
              lambda c: "oui" if _text_eq(c.p("acre"), "oui") else "non")
     b.helper("creation", "Date de création lue", '=IF(ISNUMBER(date_creation),INT(date_creation),"")', DATE,
              "date", lambda c: c.creation or "")
+    # Receipts dated before the creation count nowhere (as xlae declaration, bilan and verifier):
+    # every CA sum starts at this day (0 without a creation date).
+    b.helper("debut_comptage", "Recettes comptées à partir du jour (numéro de série de la création, 0 sans date)",
+             "=IF(ISNUMBER(date_creation),INT(date_creation),0)", GENERAL, "count",
+             lambda c: _serial(c.creation) if c.creation else 0.0)
     b.helper("zone", "Zone lue", '=IF(OR(zone="drom",zone="mayotte"),LOWER(zone),"metropole")', GENERAL,
              "text", lambda c: c.zone)
     b.helper("periodicite", "Périodicité lue", '=IF(periodicite="trimestrielle","trimestrielle","mensuelle")',
@@ -200,3 +205,4 @@ def _prorata(c: _Context, key: str) -> tuple[int, int]:
         return 0, divisor
     include = int(c.rate("prorata_jour_creation_compte", "toutes", "toutes", on))
     return min((dt.date(year, 12, 31) - start).days + include, divisor), divisor
+

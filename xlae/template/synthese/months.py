@@ -44,6 +44,7 @@ def months(b: _Builder) -> None:
     for key, title in headers.items():
         b.text(f"{m[key]}{MONTH_HEADER}", title)
     first, last = MONTH_FIRST, MONTH_FIRST + 11
+    counted = b.H["debut_comptage"]   # receipts dated before the creation count nowhere
     for k in range(1, 13):
         r = MONTH_FIRST + k - 1
         name = f"{MONTHS_FR[k - 1]}"
@@ -54,9 +55,11 @@ def months(b: _Builder) -> None:
         for code in CODES:
             col = m[code]
             b.add(f"{col}{r}", f"{headers[code]} ({name})",
-                  f'=ROUND(SUMPRODUCT(({b.RE}="{code}")*({b.RA}>=$A{r})*({b.RA}<$B{r}+1)*({b.RF}>=0),{b.RF}),2)', MONEY, "money",
+                  f'=ROUND(SUMPRODUCT(({b.RE}="{code}")*({b.RA}>=$A{r})*({b.RA}>={counted})*({b.RA}<$B{r}+1)'
+                  f'*({b.RF}>=0),{b.RF}),2)', MONEY, "money",
                   lambda c, k=k, code=code: c.recettes.total(
-                         _serial(dt.date(c.annee, k, 1)), _serial(_month_end(c.annee, k)) + 1, code))
+                      max(_serial(dt.date(c.annee, k, 1)), _number(c.h("debut_comptage"))),
+                      _serial(_month_end(c.annee, k)) + 1, code))
         b.add(f"G{r}", f"CA du mois ({name})", f"=ROUND(SUM(C{r}:F{r}),2)", MONEY, "money",
               lambda c, r=r: float(cents(sum((to_decimal(c.num(f"{x}{r}")) for x in "CDEF"), ZERO))))
         _period_amounts(b, r, headers, name)
