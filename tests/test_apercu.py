@@ -16,7 +16,6 @@ import openpyxl
 import pytest
 
 from xlae.template import apercu, build, exemple, layout as L, synthese as S
-from xlae.template import synthese_droits as D
 
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"
@@ -57,6 +56,6 @@ def test_synthese_print_setup_keeps_text_readable() -> None:
     anchor = ws._charts[0].anchor._from
     assert anchor.row + 1 == S.CHART_ROW and anchor.col == 0
     used = max(int(c.ref[1:]) for c in S.summary_cells() if re.fullmatch(r"[A-P]\d+", c.ref))
-    assert used == D.LAST_ROW < S.CHART_ROW  # the chart starts below every figure of the printed columns
+    assert used == S.ROW_DROITS_LAST < S.CHART_ROW  # the chart starts below every figure of the printed columns
     for sheet in (L.SHEET_PARAMETRES, L.SHEET_RECETTES, L.SHEET_ACHATS, L.SHEET_SYNTHESE):
         assert openpyxl.load_workbook(ROOT / "workbooks" / "exemple-auto-entrepreneur.xlsx")[sheet].print_area

@@ -9,6 +9,7 @@ commands' lock, backup and atomic save.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +17,7 @@ import pytest
 
 from libreoffice import convert
 from xlae import cli
+from xlae.batch import xlsx
 from xlae.rates import get_rates
 from xlae.template import bareme_classeur as B
 from xlae.template import build, layout as L, natif as N, synthese as S
@@ -94,8 +96,18 @@ def test_a_template_with_the_installed_rates_is_not_reported(tmp_path: Path, cap
 
 def test_baremes_command_replaces_rows_keeps_and_lists_the_users(tmp_path: Path, capsys) -> None:
     source = _workbook(tmp_path / "classeur.xlsx")
+    with zipfile.ZipFile(source) as archive:
+        before = {name: archive.read(name) for name in archive.namelist()}
     assert cli.main(["baremes", str(source)]) == 0
     out = capsys.readouterr().out
+    # Only the Barèmes sheet (and workbook.xml: recalculate on opening) is rewritten; every other part,
+    # the chart and the other sheets included, is the very bytes it was.
+    with zipfile.ZipFile(source) as archive:
+        after = {name: archive.read(name) for name in archive.namelist()}
+    sheet = xlsx.read_package(zipfile.ZipFile(source)).sheets[L.SHEET_BAREMES]
+    assert after.keys() == before.keys()
+    assert sorted(n for n in after if after[n] != before[n]) == sorted([sheet, "xl/workbook.xml"])
+    assert any("chart" in n for n in after)
     assert "1 valeur(s) que vous aviez modifiée(s) remplacée(s)" in out
     assert "taux_cotisations / bnc" in out and "(la vôtre) → 0.256" in out
     assert "3 ligne(s) ajoutée(s) par vous, conservée(s)" in out

@@ -1,13 +1,15 @@
 """The Synthèse and ``xlae declaration`` give the same figures for every declaration of the year.
 
-Both compute each URSSAF declaration on its CA by category, one rounding per
-category and rate period (consecutive months with the same rates). Generated
-workbooks (``generer``, ``build``) cover: monthly and quarterly declarants, a
-creation mid-year (first declaration of 4 months / 2 quarters), ACRE ending
-inside the year, BNC 2024 (rate 21.1 % → 23.1 % on 1 July, inside a first
-declaration), a first declaration begun the year before (BNC rate change on
-1 January, vente rate unchanged) and mixed activities with cents. For each
-declaration: CA by category, cotisations, CFP, TFC, VL, total, due date.
+Both take their declarations from the one computation, ``xlae.year.declarations``;
+what differs is the reading: the Synthèse's month rows mirror its formulas (a row
+counts when ISNUMBER says so), the declaration reads the ledger strictly through
+``books.cells``. This test holds the two readings to one answer (issue 11, item 4)
+on generated workbooks: monthly and quarterly declarants, a creation mid-year (first
+declaration of 4 months / 2 quarters), ACRE ending inside the year, BNC 2024 (rate
+21.1 % → 23.1 % on 1 July, inside a first declaration), a first declaration begun the
+year before (BNC rate change on 1 January, vente rate unchanged) and mixed activities
+with cents. For each declaration: CA by category, cotisations, CFP, TFC, VL, total,
+due date.
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ def test_bnc_2024_first_declaration_is_cut_on_1_july(built) -> None:
     assert (first.debut, first.fin) == (dt.date(2024, 5, 10), dt.date(2024, 8, 31))   # May + 3 months
     bnc = next(line for line in first.lines if line.categorie is Activite.BNC)
     # Two rate periods: May–June at 21.1 %, July–August at 23.1 % (no ACRE), each rounded once.
-    assert [p.taux for p in bnc.parts] == [Decimal("0.211"), Decimal("0.231")]
+    assert [p.rates.taux for p in bnc.parts] == [Decimal("0.211"), Decimal("0.231")]
     may_june = Decimal(repr(v["E65"])) + Decimal(repr(v["E66"]))
     july_august = Decimal(repr(v["E67"])) + Decimal(repr(v["E68"]))
     assert v["AC66"] == float(may_june) and v["AC67"] == 0 and v["AC68"] == float(july_august)

@@ -246,3 +246,22 @@ def test_any_camt_or_qif_body_gives_a_statement_or_a_french_error(tmp_path: Path
 def test_other_xml_is_named_as_such(tmp_path: Path) -> None:
     with pytest.raises(XlaeError, match=r"r\.xml : un fichier XML, pas un relevé de compte camt\.053"):
         read_statement(_write(tmp_path, "r.xml", b'<?xml version="1.0"?>\n<rss><channel/></rss>\n'))
+
+
+# --- UTF-16 (« Unicode » of Windows tools) ----------------------------------------------------------
+
+@pytest.mark.parametrize("fixture, codec, bom", [
+    (fixture, codec, bom) for fixture in ("societe_generale.camt053.xml", "bnp_paribas.camt053.xml", "banque_postale.qif")
+    for codec, bom in (("utf-16-le", True), ("utf-16-be", True), ("utf-16-le", False), ("utf-16-be", False))
+    if bom or fixture.endswith(".xml")])   # without a BOM, only XML (« <?xml ») says it is UTF-16
+def test_a_named_format_saved_as_utf16_reads_as_the_utf8_file(tmp_path: Path, fixture: str, codec: str,
+                                                               bom: bool) -> None:
+    original = read_statement(BANKS / fixture)
+    raw = (BANKS / fixture).read_bytes()
+    text = raw.decode("utf-8" if fixture.endswith(".xml") else "cp1252").lstrip("\ufeff")
+    if fixture.endswith(".xml"):
+        text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    data = (("\ufeff" if bom else "") + text).encode(codec)
+    copy = read_statement(_write(tmp_path, fixture, data))
+    assert copy.lines == original.lines and copy.lines
+    assert "UTF-16" in copy.encoding or copy.encoding == original.encoding

@@ -11,6 +11,7 @@ One soffice run converts every workbook (CI installs LibreOffice, see .ci/run).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import openpyxl
 import pytest
@@ -19,7 +20,6 @@ from libreoffice import convert
 from xlae import cli, formules
 from xlae.books.calamine import read_books
 from xlae.template import build, generer, layout as L, synthese as S
-from xlae.template import synthese_droits as D
 
 HOUSEHOLD = {"parts": 2.5, "autres_revenus": 25000, "rfr": 40000, "ca_n2": 30000, "ca_n3": 20000}
 SCENARIOS = {
@@ -30,6 +30,40 @@ SCENARIOS = {
     "acre_fin": generer.sample(seed=23, rows=40, creation=dt.date(2025, 10, 15), categories=("bnc_cipav",),
                                acre="oui", versement_liberatoire="oui", ca_n2=None, parts=3),
 }
+
+
+def _before_creation_case() -> bytes:
+    """A receipt dated ten days before the creation: counted nowhere, said in C2 (as xlae declaration says it)."""
+    wb = build.build_workbook({"activite": "bnc", "annee": 2026, "date_creation": dt.date(2026, 5, 20), "acre": "non",
+                               "versement_liberatoire": "non"})
+    build.fill_ledger(wb, L.SHEET_RECETTES, [
+        {"date": dt.date(2026, 5, 10), "reference": "F1", "client": "C", "nature": "Conseil", "categorie": "bnc",
+         "montant": 1000, "mode": "Virement"},
+        {"date": dt.date(2026, 6, 1), "reference": "F2", "client": "C", "nature": "Conseil", "categorie": "bnc",
+         "montant": 1000, "mode": "Virement"}])
+    return build.workbook_bytes(wb)
+
+
+def test_a_receipt_dated_before_the_creation_counts_nowhere_as_in_xlae_declaration(computed, capsys) -> None:
+    _, paths, shown, python = computed
+    v = python["avant_creation"]
+    assert v["B5"] == 1000.0                       # the receipt of 10/05 is not CA
+    first_declaration_row = S.MONTH_FIRST + 7      # 20/05 → 31/08/2026 (May + 3 months), closed in August
+    assert v[f"L{first_declaration_row}"] == 258.0   # 1 000 × 25,6 % = 256 ; CFP 1 000 × 0,2 % = 2
+    assert v["C2"].startswith("Attention : 1 recette(s) datée(s) avant la création (20/05/2026, Paramètres)")
+    assert shown["avant_creation"]["C2"].value == v["C2"]
+    assert cli.main(["declaration", str(paths["avant_creation"]), "--periode", "2026-05", "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["totaux"]["total"] == "258.00" and result["totaux"]["chiffre_affaires"] == "1000.00"
+
+
+def _tiny_case() -> bytes:
+    """0,01 € of services on 1 January: at that pace the ceiling is crossed after 31/12/9999 (capped, no #NUM!)."""
+    wb = build.build_workbook({"activite": "service_bic", "annee": 2026})
+    build.fill_ledger(wb, L.SHEET_RECETTES, [{"date": dt.date(2026, 1, 1), "reference": "F1", "client": "C",
+                                              "nature": "Réparation", "categorie": "service_bic", "montant": 0.01,
+                                              "mode": "Virement"}])
+    return build.workbook_bytes(wb)
 
 
 def _hand_case() -> bytes:
@@ -50,6 +84,10 @@ def computed(tmp_path_factory: pytest.TempPathFactory):
         paths[name].write_bytes(generer.workbook_bytes(ledgers))
     paths["main"] = folder / "main.xlsx"
     paths["main"].write_bytes(_hand_case())
+    paths["minuscule"] = folder / "minuscule.xlsx"
+    paths["minuscule"].write_bytes(_tiny_case())
+    paths["avant_creation"] = folder / "avant_creation.xlsx"
+    paths["avant_creation"].write_bytes(_before_creation_case())
     out = convert(list(paths.values()), folder, timeout=300)
     shown = {name: openpyxl.load_workbook(out / path.name, data_only=True)[L.SHEET_SYNTHESE]
              for name, path in paths.items()}
@@ -65,7 +103,7 @@ def _same(expected, shown) -> bool:
             or (isinstance(expected, float) and isinstance(shown, (int, float)) and abs(expected - shown) < 1e-6))
 
 
-@pytest.mark.parametrize("name", [*SCENARIOS, "main"])
+@pytest.mark.parametrize("name", [*SCENARIOS, "main", "minuscule", "avant_creation"])
 def test_libreoffice_agrees_with_the_twins_on_every_cell(computed, name: str) -> None:
     _, _, shown, python = computed
     diffs = {c.ref: (python[name][c.ref], shown[name][c.ref].value) for c in S.summary_cells()
@@ -78,16 +116,18 @@ def test_libreoffice_agrees_with_the_twins_on_every_cell(computed, name: str) ->
 def test_scenarios_exercise_what_they_name(computed) -> None:
     _, _, shown, python = computed
     drom, quarterly, acre = python["drom"], python["trimestriel"], python["acre_fin"]
-    assert isinstance(drom[f"B{D.ROW_IMPOT}"], float) and "2,5 parts" not in drom[f"B{D.ROW_IMPOT_VL}"]
-    assert "RFR 2024 de 40 000 €" in drom[f"B{D.ROW_IMPOT_VL}"]
+    assert isinstance(drom[f"B{S.ROW_IMPOT}"], float) and "2,5 parts" not in drom[f"B{S.ROW_IMPOT_VL}"]
+    assert "RFR 2024 de 40 000 €" in drom[f"B{S.ROW_IMPOT_VL}"]
     # Quarterly: one due date per quarter (T1 → 30/04, T4 → 31/01 of the next year).
     dues = {python["trimestriel"][f"M{S.MONTH_FIRST + m}"] for m in range(12)}
     assert dues == {dt.date(2026, 4, 30), dt.date(2026, 7, 31), dt.date(2026, 10, 31), dt.date(2027, 1, 31)}
-    assert quarterly[f"B{D.ROW_CASES}"].startswith("5KO : ") and "5KP : " in quarterly[f"B{D.ROW_CASES}"]
+    assert quarterly[f"B{S.ROW_CASES}"].startswith("5KO : ") and "5KP : " in quarterly[f"B{S.ROW_CASES}"]
     # ACRE from 15/10/2025 ends with the 3rd following quarter: 30/09/2026; Cipav quarters on its own CA.
     assert acre[S.helper_refs()["acre_fin"]] == dt.date(2026, 9, 30)
-    assert acre[f"B{D.ROW_CASES}"].startswith("5TE : ")
-    assert isinstance(acre[f"B{D.ROW_TRIMESTRES}"], float)
+    assert acre[f"B{S.ROW_CASES}"].startswith("5TE : ")
+    assert isinstance(acre[f"B{S.ROW_TRIMESTRES}"], float)
+    tiny = python["minuscule"]
+    assert tiny["B5"] == 0.01 and tiny[S.helper_refs()["prevision_plafond_s"]] == dt.date(9999, 12, 31)
 
 
 def test_hand_computed_rights_and_tax(computed) -> None:
@@ -95,37 +135,37 @@ def test_hand_computed_rights_and_tax(computed) -> None:
     values, lo = python["main"], shown["main"]
     for ref, expected in (
             # revenu 30 000 − 34 % = 19 800 ; 19 800 / (150 × 12,02 = 1 803) = 10,98 → 4 trimestres (maximum)
-            (f"B{D.ROW_TRIMESTRES}", 4.0),
+            (f"B{S.ROW_TRIMESTRES}", 4.0),
             # IJ: revenus 40 000, 36 000, 30 000 × 66 % = 26 400 + 23 760 + 19 800 = 69 960 ; RAAM 23 320
             # ≥ 10 % × (47 100 + 46 368 + 43 992) / 3 = 4 582 ; 23 320 / 730 = 31,945… → 31,95 € par jour
-            (f"B{D.ROW_IJ}", 31.95),
+            (f"B{S.ROW_IJ}", 31.95),
             # (19 800 − 11 600) × 11 % = 902,00 ; décote 897 − 45,25 % × 902 = 488,845 → 488,85 ; 902 − 488,85
-            (f"B{D.ROW_IMPOT}", 413.15),
+            (f"B{S.ROW_IMPOT}", 413.15),
             # VL: 30 000 × 2,2 % = 660,00
-            (f"B{D.ROW_VL}", 660.0),
+            (f"B{S.ROW_VL_OPTION}", 660.0),
     ):
         assert values[ref] == expected, ref
         assert lo[ref].value == pytest.approx(expected, abs=1e-9), ref
-    assert values[f"B{D.ROW_CA_TRIMESTRE}"] == "Maximum atteint : 4 trimestres validés."
-    assert values[f"B{D.ROW_CASES}"] == "5HQ : 30 000 €"
-    assert values[f"B{D.ROW_IMPOT_VL}"].startswith(
+    assert values[f"B{S.ROW_CA_TRIMESTRE}"] == "Maximum atteint : 4 trimestres validés."
+    assert values[f"B{S.ROW_CASES}"] == "5HQ : 30 000 €"
+    assert values[f"B{S.ROW_IMPOT_VL}"].startswith(
         "Revenus 2026 : impôt au barème 413,15 € ; avec versement libératoire 660 € (660 € sur le CA) : le barème "
         "est moins cher de 246,85 € ; versement libératoire possible seulement si RFR 2024 ≤ 29 315 € (1 part).")
-    assert values[f"B{D.ROW_IMPOT_VL}"].endswith("Barème des revenus 2026 incertain (non publié) : valeurs de "
+    assert values[f"B{S.ROW_IMPOT_VL}"].endswith("Barème des revenus 2026 incertain (non publié) : valeurs de "
                                                  "l'année précédente.")
     # The barème of 2026 income and the 2027 VAT thresholds are UNCERTAIN rows of the rates sheet: said.
-    assert values[f"B{D.ROW_INCERTAIN}"] == (
+    assert values[f"B{S.ROW_INCERTAIN}"] == (
         "Valeurs incertaines du barème utilisées ci-dessus (non publiées : dernière valeur connue) : barème de "
         "l'impôt des revenus 2026, seuils de TVA 2027.")
     if dt.date.today() >= dt.date(2026, 6, 1):  # 30 000 € by June at the latest: not 83 600 € this year
-        assert values[f"B{D.ROW_DEP_PLAFOND}"] == "pas cette année"
+        assert values[f"B{S.ROW_DEP_PLAFOND}"] == "pas cette année"
 
 
 def test_formulas_engine_agrees_on_the_rights_section(computed) -> None:
     _, paths, _, python = computed
     for name in ("main", "drom"):
         engine = formules.evaluate_with_formulas(paths[name])
-        for row in range(D.ROW_DROITS + 1, D.LAST_ROW + 1):
+        for row in range(S.ROW_DROITS + 1, S.ROW_DROITS_LAST + 1):
             ref = f"B{row}"
             assert _same(python[name][ref], engine[f"{L.SHEET_SYNTHESE}!{ref}"]), (name, ref)
 

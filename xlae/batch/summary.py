@@ -79,10 +79,10 @@ def report_row(name: str, books: "Books", values: dict[str, Any], today: dt.date
     what it costs (cotisations + CFP + TFC + VL) and its due date. The "next due
     date" is the deadline still to meet on ``today`` (``next_due_date``).
     """
-    from ..template import synthese as S
+    from ..template import layout, synthese as S
 
     key = S.KEY_CELLS
-    prefix = S.L.SHEET_SYNTHESE + "!"
+    prefix = layout.SHEET_SYNTHESE + "!"
     values = {k.removeprefix(prefix): v for k, v in values.items() if "!" not in k or k.startswith(prefix)}
 
     def get(ref: str) -> Any:

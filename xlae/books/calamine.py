@@ -235,3 +235,13 @@ def damaged(path: Path, sheet: str | None) -> XlaeError:
     where = f", feuille {sheet}" if sheet else ""
     return XlaeError(f"classeur : {path.name} n'est pas un classeur Excel lisible{where} (archive ou contenu "
                      f"XML endommagé) : {DAMAGED_ADVICE}.", "classeur")
+
+
+def sheet_grid(books: Books, sheet: str) -> list[list[Any]] | None:
+    """One more sheet of a workbook already read (``xlae baremes``: its Barèmes), None when it has none."""
+    if sheet not in books.sheets:
+        return None
+    try:
+        return _grids(books.path, [sheet])[sheet]
+    except DamagedWorkbook as error:
+        raise damaged(books.path, error.sheet) from None

@@ -1,4 +1,4 @@
-"""The commands that change a workbook (``importer --appliquer``, ``cloturer``): only the sheets they change.
+"""The commands that change a workbook (``importer --appliquer``, ``cloturer``, ``baremes``): only the sheets they change.
 
 Why: loading and saving a whole workbook with openpyxl takes seconds at 10 000
 rows, rewrites every part (a closing grew a file from 388 KB to 1.09 MB) and
@@ -45,6 +45,7 @@ _STYLE = re.compile(rb"\bs\s*=\s*[\"'](\d+)[\"']")
 _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
 _SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\s*/>")
 _DIMENSION = re.compile(rb"(<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"'])([^\"']*)([\"'])")
+_AUTO_FILTER = re.compile(rb"(<(?:\w+:)?autoFilter\b[^>]*?\bref\s*=\s*[\"'])([^\"']*)([\"'])")
 _CELL_XFS = re.compile(rb"<((?:\w+:)?)cellXfs\b([^>]*?)count\s*=\s*[\"'](\d+)[\"']([^>]*)>(.*?)</(?:\w+:)?cellXfs>", re.S)
 
 
@@ -57,9 +58,11 @@ class Edits:
     kinds: dict[str, dict[str, str]] = field(default_factory=dict)        # sheet -> letter -> date|amount
     hidden: set[str] = field(default_factory=set)                          # sheets to hide and protect
     recalc_on_open: bool = False   # the ledgers changed: the Synthèse's cached values are stale
+    filters: dict[str, str] = field(default_factory=dict)                 # sheet -> new autoFilter range
 
-    def put(self, sheet: str, row: int, values: list[Any], kinds: dict[str, str] | None = None) -> None:
-        """``values`` in the sheet's column order (layout), from column A."""
+    def put(self, sheet: str, row: int, values: list[Any] | dict[str, Any],
+            kinds: dict[str, str] | None = None) -> None:
+        """``values`` in the sheet's column order (layout), from column A; or by column letter (a dict)."""
         self.rows.setdefault(sheet, {})[row] = values
         if kinds:
             self.kinds.setdefault(sheet, {}).update(kinds)
@@ -122,18 +125,6 @@ def save(edits: Edits) -> Path:
     return backup
 
 
-def save_workbook(path: Path, wb: Any) -> Path:
-    """``save`` for a command that rewrites a whole sheet through openpyxl (``xlae baremes``):
-    the same backup, temporary file, fsync and rename. Returns the backup's path."""
-    mode, backup = _backup(path)
-    try:
-        with atomic_path(path, mode=mode, suffix=path.suffix) as temporary:
-            wb.save(temporary)
-    except OSError as error:
-        raise _write_failed(path, backup, error) from None
-    return backup
-
-
 def _backup(path: Path) -> tuple[int, Path]:
     """(mode of ``path``, its backup copy): refused while Excel holds the file; the workbook is untouched."""
     refuse_if_open_in_excel(path)
@@ -164,7 +155,7 @@ def changed_parts(archive: zipfile.ZipFile, edits: Edits) -> dict[str, bytes | N
     changes: dict[str, bytes | None] = {}
     styles = _Styles(archive)
     for sheet, rows in edits.rows.items():
-        columns = SHEETS[sheet]
+        columns = SHEETS.get(sheet, ())   # another sheet (Barèmes): rows given by column letter
         part = package.sheets.get(sheet)
         if part is None:
             part = _new_sheet(archive, changes, sheet, hidden=sheet in edits.hidden)
@@ -173,8 +164,11 @@ def changed_parts(archive: zipfile.ZipFile, edits: Edits) -> dict[str, bytes | N
             xml = archive.read(part)
             if sheet in edits.hidden:
                 xml = _protected(xml)
-        letters = [c.letter for c in columns]
-        changes[part] = _with_rows(xml, rows, letters, edits.kinds.get(sheet, {}), styles)
+        letters = [c.letter for c in columns] if columns else []
+        xml = _with_rows(xml, rows, letters, edits.kinds.get(sheet, {}), styles)
+        if sheet in edits.filters:
+            xml = _AUTO_FILTER.sub(lambda m: m.group(1) + edits.filters[sheet].encode() + m.group(3), xml, count=1)
+        changes[part] = xml
     workbook = xlsx.workbook_path(archive)
     for sheet in edits.hidden:
         hidden = _hidden_in_workbook(changes.get(workbook) or archive.read(workbook), sheet)
@@ -208,7 +202,8 @@ def _with_rows(xml: bytes, rows: dict[int, list[Any]], letters: list[str], kinds
     column_styles = _column_styles(xml[:data])
     start = _tail_start(xml, prefix, min(rows) - 1, data, close)
     segment = _segment_with_rows(xml[start:close], prefix, rows, letters, kinds, styles, column_styles)
-    return _dimension(xml[:start] + segment + xml[close:], max(rows), letters)
+    used = letters + [letter for values in rows.values() if isinstance(values, dict) for letter in values]
+    return _dimension(xml[:start] + segment + xml[close:], max(rows), used)
 
 
 def _tail_start(xml: bytes, prefix: bytes, lowest: int, data: int, close: int) -> int:
@@ -238,8 +233,11 @@ def _segment_with_rows(segment: bytes, prefix: bytes, rows: dict[int, list[Any]]
     for number in sorted(rows):
         above = _row_styles(segment, existing.get(number - 1))
         own = _row_styles(segment, existing.get(number))
+        given = rows[number]
+        pairs = list(given.items()) if isinstance(given, dict) else list(zip(letters, given))
+        written = [letter for letter, _ in pairs]
         cells = []
-        for letter, value in zip(letters, rows[number]):
+        for letter, value in pairs:
             style = own.get(letter) or column_styles.get(column_index(letter)) or above.get(letter)
             kind = kinds.get(letter)
             if style is None and kind and value is not None:
@@ -259,8 +257,8 @@ def _segment_with_rows(segment: bytes, prefix: bytes, rows: dict[int, list[Any]]
             end, body = close.end(), segment[body_start:close.start()]
             head = segment[start:body_start]
         kept = [(column_index(m.group(1).decode()), m.group(0)) for m in _CELL.finditer(body)
-                if m.group(1).decode() not in letters]
-        merged = sorted(kept + [(column_index(letter), cell) for letter, cell in zip(letters, cells)])
+                if m.group(1).decode() not in written]
+        merged = sorted(kept + [(column_index(letter), cell) for letter, cell in zip(written, cells)])
         pieces += [segment[position:start], head, b"".join(c for _, c in merged), b"</" + prefix + b"row>"]
         position = end
     segment = b"".join(pieces) + segment[position:]

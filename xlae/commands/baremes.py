@@ -33,21 +33,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _update(path) -> int:
-    from ..books.calamine import open_books
-    from ..books.write import RECALC_NOTE, save_workbook
+    from ..books.calamine import open_books, sheet_grid
+    from ..books.write import RECALC_NOTE, save
     from ..rates import get_rates
-    from ..template import build, layout
+    from ..template import layout
     from ..template import bareme_classeur as B
     from ..template import natif
+    from ..template.synthese import BAREMES_LAST
 
     book = open_books(path)  # the template's checks and French errors, as every ledger command
-    if not book.has(layout.SHEET_BAREMES):
+    grid = sheet_grid(book, layout.SHEET_BAREMES)
+    if grid is None:
         raise XlaeError(f"classeur : {book.path.name} n'a pas de feuille « {layout.SHEET_BAREMES} » ; il n'a pas "
                         "été créé avec « xlae modele ».", "classeur")
-    wb = _load(book.path)
-    sheet = wb[layout.SHEET_BAREMES]
-    own = B.rates_from_rows([list(r) for r in sheet.iter_rows(values_only=True)],
-                            f"{book.path.name}, feuille {layout.SHEET_BAREMES}")
+    own = B.rates_from_rows(grid, f"{book.path.name}, feuille {layout.SHEET_BAREMES}")
     installed = get_rates()
     diff = B.difference(own, installed)
     old, new = natif.rates_version(own), natif.rates_version(installed)
@@ -57,10 +56,11 @@ def _update(path) -> int:
         _list_added(diff.added)
         return 0
     rows = B.merged_rows(own, installed)
-    index = wb.sheetnames.index(layout.SHEET_BAREMES)
-    wb.remove(sheet)
-    build.write_baremes(wb.create_sheet(layout.SHEET_BAREMES, index), rows, new)
-    backup = save_workbook(book.path, wb)
+    if len(rows) + 1 > BAREMES_LAST:
+        raise XlaeError(f"classeur : {len(rows)} lignes de barème (installées et ajoutées par vous) ; la feuille "
+                        f"{layout.SHEET_BAREMES} du modèle en prévoit au plus {BAREMES_LAST - 1} : retirez des "
+                        "lignes ajoutées ; rien n'a été modifié.", "classeur")
+    backup = save(_edits(book, grid, B.rows_values(rows), new))
     print(f"Feuille {layout.SHEET_BAREMES} de {book.path.name} mise à jour : barème xlae du {old:%d/%m/%Y} → "
           f"{new:%d/%m/%Y} ({len(installed.rows)} lignes du barème installé).")
     if diff.missing:
@@ -75,16 +75,29 @@ def _update(path) -> int:
     return 0
 
 
-def _load(path):
-    """The whole workbook in openpyxl (formulas kept): the Barèmes sheet is rewritten with its styles."""
-    from openpyxl import load_workbook
+def _edits(book, grid: list, values: list[tuple], version):
+    """Rows A..K of Barèmes and its version cell (M2), spliced into that sheet only.
 
-    from ..books.calamine import damaged
+    Why: every other part of the workbook (the user's own sheets, charts, formats that
+    openpyxl would drop) is copied byte for byte; rows left over from a longer sheet
+    are emptied; the filter covers the new rows; formulas recalculate on opening.
+    """
+    from ..books.write import Edits
+    from ..rates import COLUMNS
+    from ..template import layout, natif
 
-    try:
-        return load_workbook(path, data_only=False, keep_vba=path.suffix.lower() == ".xlsm")
-    except Exception:  # the file passed the archive checks; openpyxl's text is English
-        raise damaged(path, None) from None
+    edits = Edits(book)
+    letters = [chr(ord("A") + i) for i in range(len(COLUMNS))]
+    sheet, first = layout.SHEET_BAREMES, layout.FIRST_DATA_ROW
+    for row, cells in enumerate(values, start=first):
+        edits.put(sheet, row, dict(zip(letters, cells)))
+    for row in range(first + len(values), len(grid) + 1):
+        edits.put(sheet, row, dict.fromkeys(letters))
+    edits.rows[sheet].setdefault(natif.VERSION_ROW, dict.fromkeys(letters))[natif.VERSION_COL] = version
+    edits.kinds[sheet] = {"D": "date", "J": "date", natif.VERSION_COL: "date"}
+    edits.filters[sheet] = f"A1:{letters[-1]}{len(values) + 1}"
+    edits.recalc_on_open = True
+    return edits
 
 
 def _list_added(added: list) -> None:

@@ -48,7 +48,9 @@ def simulate(args: argparse.Namespace) -> list[str]:
     from ..rates import Rate, get_rates
     from ..rules import abattement, contributions, cotisations, plafond, tva
     from ..rules.money import ZERO, cents
-    from ..rules.vocabulary import Nature, parse_activite, parse_nature, parse_zone
+    from ..rules.vocabulary import Nature, Periodicite, parse_activite, parse_nature, parse_zone
+    from ..year import declarations
+    from ..year.declarations import Terms
 
     rates = get_rates()
     activite = parse_activite(args.activite)
@@ -108,44 +110,42 @@ def simulate(args: argparse.Namespace) -> list[str]:
     lines += ["", f"Abattement forfaitaire : {euros(deduction)}",
               f"Revenu imposable (CA − abattement) : {euros(abattement.revenu({activite: ca}, year))}", ""]
     months = _months(year, start)
-    # Months sharing one rate form one period, rounded once (one rounding per rate, not per month).
-    periods: list[list] = []  # [explication, first month, last month, taux, number of months]
+    # The CA spread evenly over the months of activity, cut and rounded by the one computation of the
+    # declarations (xlae.year.declarations): one rounding per rate period, rates of each month's last day.
+    terms = Terms(start, Periodicite.MENSUELLE, args.acre, zone, args.vl, dept, {activite: nature})
+    spread = {(m.year, m.month): {activite: ca / len(months)} for m in months}
+    [line] = declarations.lines(spread, months[0], dt.date(year, 12, 31), [activite], declarations.rules_rates(terms))
     for month in months:
-        rate = cotisations.taux_cotisations(activite, month, args.acre, start, zone)
-        for row in rate.rows:
-            cite(row)
-        if periods and periods[-1][0] == rate.explication and periods[-1][3] == rate.taux:
-            periods[-1][2] = month
-            periods[-1][4] += 1
-        else:
-            periods.append([rate.explication, month, month, rate.taux, 1])
+        cite(*cotisations.taux_cotisations(activite, month, args.acre, start, zone).rows)
     lines.append("Cotisations sociales (CA réparti également sur les mois d’activité) :")
-    social = ZERO
-    for label, first, last, taux, count in periods:
-        amount = cents(ca * count / len(months) * taux)
-        social += amount
-        lines.append(f"  {first:%m/%Y} → {last:%m/%Y} : {percent(taux)} ({label}) = {euros(amount)}")
+    for part in line.parts:
+        first = dt.date(*min(part.months), 1)
+        lines.append(f"  {first:%m/%Y} → {part.last:%m/%Y} : {percent(part.rates.taux)} ({part.rates.explication}) = "
+                     f"{euros(part.cotisations)}")
+    social = line.cotisations
     lines.append(f"  Total cotisations sociales : {euros(social)}")
-    cfp_row = contributions.cfp_row(activite, on, nature)
-    tfc_row = contributions.tfc_row(activite, on, nature, dept)
-    cite(cfp_row)
-    cite(tfc_row)
-    cfp = contributions.cfp(ca, activite, on, nature)
-    tfc = contributions.tfc(ca, activite, on, nature, dept)
-    lines.append(f"CFP ({percent(cfp_row.valeur, 3)}) : {euros(cfp)}")
+
+    def rate_text(attribute: str, decimals: int) -> str:
+        rates = sorted({getattr(p.rates, attribute) for p in line.parts})
+        return " ; ".join(percent(r, decimals) for r in rates)
+
+    for part in line.parts:
+        last = part.last
+        cite(contributions.cfp_row(activite, last, nature), contributions.tfc_row(activite, last, nature, dept))
+    cfp, tfc = line.cfp, line.tfc
+    lines.append(f"CFP ({rate_text('cfp', 3)}) : {euros(cfp)}")
     if nature is not Nature.LIBERALE:
-        lines.append(f"TFC ({percent(tfc_row.valeur, 3)}) : {euros(tfc)}")
+        lines.append(f"TFC ({rate_text('tfc', 3)}) : {euros(tfc)}")
         threshold = contributions.tfc_threshold_row(on)
         if ca <= threshold.valeur:
             cite(threshold)
             lines.append(f"  Note : CA ≤ {euros(threshold.valeur, 0)} ; selon service-public la TFC n'est due qu'au-delà "
                          "(mécanisme non précisé, incertain) ; xlae la compte comme l'URSSAF, à chaque déclaration.")
-    vl = ZERO
+    vl = line.vl
     if args.vl:
-        vl_row = contributions.vl_row(activite, on)
-        cite(vl_row)
-        vl = contributions.vl(ca, activite, on)
-        lines.append(f"Versement libératoire ({percent(vl_row.valeur, 1)}) : {euros(vl)}")
+        for part in line.parts:
+            cite(contributions.vl_row(activite, part.last))
+        lines.append(f"Versement libératoire ({rate_text('vl', 1)}) : {euros(vl)}")
         limit = rates.lookup("vl_plafond_rfr_part", "toutes", "toutes", on)
         cite(limit)
         lines.append(f"  Condition : revenu fiscal de référence {year - 2} ≤ {euros(limit.valeur, 0)} par part "

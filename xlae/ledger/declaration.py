@@ -1,14 +1,11 @@
-"""The URSSAF declaration of one period, computed from the livre des recettes.
+"""The URSSAF declaration of one period, read from the livre des recettes.
 
 Why: each month or quarter the user must type the CA encaissé of each category
-in the right box and check what will be debited. The period, its due date and
-the first declaration spanning several months come from
-``xlae.rules.echeance``; every amount from ``xlae.rules`` with the rates in
-force on the last day of each month of the period (so a rate change inside a
-long first declaration is applied month by month). Each amount is rounded once
-per category and rate period: consecutive months with the same contribution
-rate and the same CFP/TFC/VL rows (``contributions.contribution_rates_since``), the
-very cut the Synthèse makes, so both show the same figures.
+in the right box and check what will be debited. This module decides which rows
+count (it refuses a row of the period it cannot read with certainty, and says
+which receipts predate the creation) and words the result; the period, its due
+date and its amounts come from the one computation of the declarations,
+``xlae.year.declarations``, which the Synthèse uses too.
 """
 
 from __future__ import annotations
@@ -19,8 +16,8 @@ from decimal import Decimal
 
 from ..errors import XlaeError
 from ..format import day, euros, percent
-from ..rules import contributions, cotisations, echeance
-from ..rules.money import ZERO, cents
+from ..rules import echeance
+from ..rules.money import ZERO
 from ..rules.periods import CALENDAR
 from ..rules.vocabulary import Activite, Periodicite
 from ..template import layout
@@ -28,7 +25,9 @@ from . import closing
 from ..books.cells import cell_amount, cell_categorie, cell_date, lenient_date
 from ..books.model import Books, LedgerRow
 from ..books.parameters import Parameters, require_parameters
-from .periods import Period, months_of, parse_period
+from ..year import declarations
+from ..year.declarations import CategoryLine, Terms
+from .periods import Period, parse_period
 
 # Lines of the URSSAF micro-entrepreneur declaration, in the form's order.
 FORM_LABELS = {
@@ -38,34 +37,6 @@ FORM_LABELS = {
     Activite.BNC_CIPAV: "Prestations de services libérales relevant de la Cipav (BNC)",
 }
 MAX_LISTED = 5
-
-
-@dataclass
-class Part:
-    """CA of some months of one category sharing the same rates."""
-
-    ca: Decimal
-    taux: Decimal
-    explication: str
-    cfp_taux: Decimal
-    tfc_taux: Decimal
-    vl_taux: Decimal | None
-
-
-@dataclass
-class CategoryLine:
-    categorie: Activite
-    ca: Decimal
-    recettes: int
-    parts: list[Part]
-    cotisations: Decimal = ZERO
-    cfp: Decimal = ZERO
-    tfc: Decimal = ZERO
-    vl: Decimal = ZERO
-
-    @property
-    def total(self) -> Decimal:
-        return self.cotisations + self.cfp + self.tfc + self.vl
 
 
 @dataclass
@@ -118,7 +89,8 @@ def compute(book: Books, periode: str) -> Declaration:
     notes += _closure_warnings(book, decl.debut, decl.fin)
     lines = _lines(receipts, decl.debut, decl.fin, params)
     if params.acre:
-        notes += sorted({p.explication for line in lines for p in line.parts if "ACRE" in p.explication})
+        notes += sorted({p.rates.explication for line in lines for p in line.shown_parts
+                         if "ACRE" in p.rates.explication})
     return Declaration(period, decl.debut, decl.fin, decl.echeance, decl.premiere, params, lines, notes)
 
 
@@ -196,39 +168,17 @@ def year_receipts(book: Books, annee: int, creation: dt.date | None
 
 def _lines(receipts: list[tuple[dt.date, Activite, Decimal, LedgerRow]], debut: dt.date, fin: dt.date,
            params: Parameters) -> list[CategoryLine]:
-    months = months_of(debut, fin)
-    categories = {c for _, c, _, _ in receipts} or {params.activite}
-    lines = []
-    for categorie in [a for a in Activite if a in categories]:
-        nature = params.nature_for(categorie)
-        runs: list[tuple[tuple, Part]] = []
-        count = 0
-        for first, last in months:
-            ca = ZERO
-            for date, cat, amount, _ in receipts:
-                if cat is categorie and first <= date <= last:
-                    ca += amount
-                    count += 1
-            # Rates in force on the month's last day, as the Synthèse's month rows (column B).
-            rate = cotisations.taux_cotisations(categorie, last, params.acre, params.date_creation, params.zone)
-            cfp = contributions.cfp_row(categorie, last, nature).valeur
-            tfc = contributions.tfc_row(categorie, last, nature, params.departement).valeur
-            vl = contributions.vl_row(categorie, last).valeur if params.versement_liberatoire else None
-            # A new rate period starts where the contribution rate or the CFP/TFC/VL rows change.
-            key = (rate.taux, contributions.contribution_rates_since(last))
-            if not runs or runs[-1][0] != key:
-                runs.append((key, Part(ZERO, rate.taux, rate.explication, cfp, tfc, vl)))
-            runs[-1][1].ca += ca
-        parts = {i: part for i, (_, part) in enumerate(runs)}
-        line = CategoryLine(categorie, sum((p.ca for p in parts.values()), ZERO), count,
-                            [p for p in parts.values() if p.ca] or list(parts.values())[:1])
-        for part in line.parts:
-            line.cotisations += cents(part.ca * part.taux)
-            line.cfp += cents(part.ca * part.cfp_taux)
-            line.tfc += cents(part.ca * part.tfc_taux)
-            if part.vl_taux is not None:
-                line.vl += cents(part.ca * part.vl_taux)
-        lines.append(line)
+    """The declaration's lines, by the one computation of ``xlae.year.declarations``."""
+    ca: dict[tuple[int, int], dict[Activite, Decimal]] = {}
+    counts: dict[Activite, int] = {}
+    for date, categorie, amount, _ in receipts:
+        month = ca.setdefault((date.year, date.month), {})
+        month[categorie] = month.get(categorie, ZERO) + amount
+        counts[categorie] = counts.get(categorie, 0) + 1
+    terms = Terms.of(params)
+    lines = declarations.lines(ca, debut, fin, counts or {params.activite}, declarations.rules_rates(terms))
+    for line in lines:
+        line.recettes = counts.get(line.categorie, 0)
     return lines
 
 
@@ -255,13 +205,13 @@ def render_text(d: Declaration) -> list[str]:
         out.append(f"  {FORM_LABELS[line.categorie]}")
         out.append(f"    Cotisations sociales : {euros(line.cotisations)}{_rates(line, 'taux', 2, True)}")
         out.append(f"    Contribution à la formation professionnelle (CFP) : {euros(line.cfp)}"
-                   f"{_rates(line, 'cfp_taux', 3)}")
-        if line.parts[0].tfc_taux:
+                   f"{_rates(line, 'cfp', 3)}")
+        if line.parts[0].rates.tfc:
             out.append(f"    Taxe pour frais de chambre consulaire (TFC) : {euros(line.tfc)}"
-                       f"{_rates(line, 'tfc_taux', 3)}")
+                       f"{_rates(line, 'tfc', 3)}")
         if d.params.versement_liberatoire:
             out.append(f"    Versement libératoire de l'impôt sur le revenu : {euros(line.vl)}"
-                       f"{_rates(line, 'vl_taux', 1)}")
+                       f"{_rates(line, 'vl', 1)}")
     out += ["", f"Total du chiffre d'affaires : {euros(d.total('ca'))}",
             f"Total à payer : {euros(d.total('total'))} (cotisations {euros(d.total('cotisations'))}, "
             f"CFP {euros(d.total('cfp'))}, TFC {euros(d.total('tfc'))}"
@@ -271,11 +221,11 @@ def render_text(d: Declaration) -> list[str]:
 
 
 def _rates(line: CategoryLine, attribute: str, decimals: int, explain: bool = False) -> str:
-    parts = [p for p in line.parts if p.ca] or line.parts
+    parts = line.shown_parts
     if len(parts) == 1:
-        text = percent(getattr(parts[0], attribute), decimals)
-        return f" ({text}{', ' + parts[0].explication if explain else ''})"
-    return " (" + " ; ".join(f"{euros(p.ca)} à {percent(getattr(p, attribute), decimals)}" for p in parts) + ")"
+        text = percent(getattr(parts[0].rates, attribute), decimals)
+        return f" ({text}{', ' + parts[0].rates.explication if explain else ''})"
+    return " (" + " ; ".join(f"{euros(p.ca)} à {percent(getattr(p.rates, attribute), decimals)}" for p in parts) + ")"
 
 
 def _s(amount: Decimal) -> str:
@@ -293,10 +243,10 @@ def as_dict(d: Declaration) -> dict:
             "chiffre_affaires": _s(line.ca), "recettes": line.recettes,
             "cotisations": _s(line.cotisations), "cfp": _s(line.cfp), "tfc": _s(line.tfc),
             "versement_liberatoire": _s(line.vl),
-            "taux": [{"chiffre_affaires": _s(p.ca), "cotisations": str(p.taux), "explication": p.explication,
-                      "cfp": str(p.cfp_taux), "tfc": str(p.tfc_taux),
-                      "versement_liberatoire": None if p.vl_taux is None else str(p.vl_taux)}
-                     for p in line.parts],
+            "taux": [{"chiffre_affaires": _s(p.ca), "cotisations": str(p.rates.taux),
+                      "explication": p.rates.explication, "cfp": str(p.rates.cfp), "tfc": str(p.rates.tfc),
+                      "versement_liberatoire": None if p.rates.vl is None else str(p.rates.vl)}
+                     for p in line.shown_parts],
         } for line in d.lines],
         "totaux": {k: _s(d.total(a)) for k, a in (("chiffre_affaires", "ca"), ("cotisations", "cotisations"),
                                                    ("cfp", "cfp"), ("tfc", "tfc"),

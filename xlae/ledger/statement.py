@@ -200,6 +200,41 @@ def sniff_other_format(raw: bytes, name: str) -> str | None:
                                                                  or b"<!DOCTYPE" in head)):
         return "CAMT.053"   # statement_camt refuses camt.052/054, DTDs and other XML with their own words
     return None
+_XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[A-Za-z0-9._-]+""")
+
+
+def utf16_as_utf8(raw: bytes) -> bytes:
+    """A UTF-16 file (with a BOM, or XML starting « <? » without one) as UTF-8, its XML declaration saying so.
+
+    Why: Windows tools save « Unicode » text as UTF-16; the OFX, QIF and CAMT readers
+    and the format sniffing work on ASCII-compatible bytes. Anything else is returned as is.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = "utf-16"
+    elif raw.startswith(b"<\x00?\x00"):
+        codec = "utf-16-le"
+    elif raw.startswith(b"\x00<\x00?"):
+        codec = "utf-16-be"
+    else:
+        return raw
+    try:
+        text = raw.decode(codec).lstrip("\ufeff")
+    except UnicodeDecodeError:
+        return raw
+    return _XML_ENCODING.sub(r"\g<1>utf-8", text, count=1).encode("utf-8")
+
+
+def _read_named(kind: str, path: Path, raw: bytes) -> Statement:
+    if kind == "OFX":
+        from .statement_ofx import read_ofx  # local: only OFX statements need the OFX parser
+        return read_ofx(path, raw)
+    if kind == "QIF":
+        from .statement_qif import read_qif
+        return read_qif(path, raw)
+    from .statement_camt import read_camt
+    return read_camt(path, raw)
+
+
 def read_statement(path: str | Path, mapping: str | None = None) -> Statement:
     """Read a bank export (CSV, OFX, QIF or CAMT.053); credits and debits, with the line numbers of the file.
 
@@ -210,19 +245,18 @@ def read_statement(path: str | Path, mapping: str | None = None) -> Statement:
     raw = read_file(path, "relevé", "releve")
     if not raw.strip():
         raise XlaeError(f"relevé : le fichier {path.name} est vide.", "releve")
-    kind = sniff_other_format(raw, path.name)
+    named = utf16_as_utf8(raw)
+    kind = sniff_other_format(named, path.name)
+    if kind == "OFX":   # its header names its own charset: read as it is
+        named = raw
     if kind is not None:
         if wanted:
             raise XlaeError(f"--colonnes : inutile pour un relevé {kind}, dont les champs sont nommés.",
                             "--colonnes")
-        if kind == "OFX":
-            from .statement_ofx import read_ofx  # local: only OFX statements need the OFX parser
-            return read_ofx(path, raw)
-        if kind == "QIF":
-            from .statement_qif import read_qif
-            return read_qif(path, raw)
-        from .statement_camt import read_camt
-        return read_camt(path, raw)
+        statement = _read_named(kind, path, named)
+        if named is not raw:   # say what the file really is
+            statement.encoding = statement.encoding.replace("UTF-8", "UTF-16")
+        return statement
     text, encoding = decode(raw)
     text = text.lstrip("\ufeff")
     delimiter, layout = _layout(text, path.name, wanted)

@@ -119,6 +119,47 @@ class CeilingStatus:
     share: Decimal  # share of the (prorated) ceiling used, worst test
 
 
+@dataclass(frozen=True)
+class LimitTest:
+    """One ceiling test of a year: its CA, its prorated ceiling and whether N and N-1 are over."""
+
+    limit: Limit
+    total: Decimal           # CA of N under this test
+    allowed: Decimal         # the ceiling of N+1, prorated to the days of activity of N
+    over: bool               # CA of N annualised over the ceiling
+    previous_total: Decimal | None
+    previous_over: bool      # CA of N-1 annualised over the same ceiling (False when unknown)
+
+    @property
+    def share(self) -> Decimal:
+        """Share of the prorated ceiling used (any CA before creation: over 1)."""
+        if self.allowed:
+            return self.total / self.allowed
+        return Decimal(1) + self.total if self.total > 0 else ZERO
+
+
+def limit_tests(ca: Mapping[Activite, Decimal], annee: int, date_creation: date | None = None,
+                ca_precedent: Mapping[Activite, Decimal] | None = None,
+                rates: Rates | None = None) -> list[LimitTest]:
+    """Each ceiling test of ``annee`` (global or sales, services), against the ceiling of ``annee + 1``.
+
+    CGI art. 50-0 and 102 ter: a year keeps the regime only if it passes every test,
+    so N-1 is judged on each test too, not only on the one N fails.
+    """
+    rates = rates or get_rates()
+    days, divisor = prorata_days(date_creation, annee, rates)
+    prev_days, prev_div = prorata_days(date_creation, annee - 1, rates)
+    tests = []
+    for limit in limits(set(ca) | set(ca_precedent or {}), annee + 1, rates):
+        total = sum((ca.get(a, ZERO) for a in limit.activites), ZERO)
+        allowed = limit.amount * days / divisor if days else ZERO
+        previous = None if ca_precedent is None else sum((ca_precedent.get(a, ZERO) for a in limit.activites), ZERO)
+        tests.append(LimitTest(limit, total, allowed, _over(total, limit.amount, days, divisor), previous,
+                               previous is not None and prev_days > 0
+                               and _over(previous, limit.amount, prev_days, prev_div)))
+    return tests
+
+
 def depassement(ca: Mapping[Activite, Decimal], annee: int, date_creation: date | None = None,
                 ca_precedent: Mapping[Activite, Decimal] | None = None,
                 rates: Rates | None = None) -> CeilingStatus:
@@ -133,27 +174,12 @@ def depassement(ca: Mapping[Activite, Decimal], annee: int, date_creation: date 
                         f"{annee} alors que du CA y est déclaré.", "date_creation")
     regime_year = annee + 1
     days, divisor = prorata_days(date_creation, annee, rates)
-    prev_days, prev_div = prorata_days(date_creation, annee - 1, rates)
-    share = ZERO
-    worst_now: list[str] = []
-    worst_prev: list[str] = []
-    for limit in limits(set(ca) | set(ca_precedent or {}), regime_year, rates):
-        total = sum((ca.get(a, ZERO) for a in limit.activites), ZERO)
-        allowed = limit.amount * days / divisor if days else ZERO
-        if allowed:
-            share = max(share, total / allowed)
-        elif total > 0:
-            share = max(share, Decimal(1) + total)  # any CA before creation is over
-        prorated = " (proratisé)" if days < divisor else ""
-        if _over(total, limit.amount, days, divisor):
-            worst_now.append(f"{limit.label} {annee} de {euros_text(total)} > plafond {regime_year} "
-                             f"de {euros_text(allowed)}{prorated}")
-        # A year keeps the regime only if it passes every test (CGI 50-0: global AND services),
-        # so N-1 counts as "over" whichever test it fails, not only the one N fails.
-        if ca_precedent is not None:
-            prev_total = sum((ca_precedent.get(a, ZERO) for a in limit.activites), ZERO)
-            if prev_days > 0 and _over(prev_total, limit.amount, prev_days, prev_div):
-                worst_prev.append(f"{limit.label} {annee - 1} de {euros_text(prev_total)}")
+    prorated = " (proratisé)" if days < divisor else ""
+    tests = limit_tests(ca, annee, date_creation, ca_precedent, rates)
+    share = max((t.share for t in tests), default=ZERO)
+    worst_now = [f"{t.limit.label} {annee} de {euros_text(t.total)} > plafond {regime_year} "
+                 f"de {euros_text(t.allowed)}{prorated}" for t in tests if t.over]
+    worst_prev = [f"{t.limit.label} {annee - 1} de {euros_text(t.previous_total)}" for t in tests if t.previous_over]
     mixed_note = (" Activité mixte BIC + BNC : test URSSAF (services BIC + BNC ensemble), "
                   "le code des impôts teste BIC et BNC séparément."
                   if Activite.VENTE not in ca and Activite.SERVICE_BIC in ca

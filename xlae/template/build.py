@@ -32,7 +32,6 @@ from ..rates import get_rates
 from . import layout as L
 from . import natif as N
 from . import synthese as S
-from . import synthese_droits as D
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -248,9 +247,9 @@ def _ledger(ws, columns: tuple[L.Column, ...], widths: dict[str, int], with_cate
 SYNTHESE_SCALE = 76  # 11 pt × 76 % ≈ 8,4 pt on paper
 PRINT_SPLIT = "H"
 TEXT_LINES = {S.ROW_DEPASSEMENT: 3, S.ROW_TVA: 3, S.ROW_PREV_ORIGIN: 2, S.ROW_REGIME: 2, S.ROW_COMPTE: 2,
-              **D.TEXT_ROWS}
+              **S.DROITS_TEXT_ROWS}
 LABEL_CHARS = 44  # column A is 46 wide: longer labels of « Droits et impôt » wrap
-PAGE_STARTS = (S.ROW_ABATTEMENT - 1, S.MONTH_HEADER - 1, D.ROW_DROITS)  # page breaks before these rows
+PAGE_STARTS = (S.ROW_ABATTEMENT - 1, S.MONTH_HEADER - 1, S.ROW_DROITS)  # page breaks before these rows
 
 
 def _synthese(ws, rows: int) -> None:
@@ -264,7 +263,7 @@ def _synthese(ws, rows: int) -> None:
             ws[ref].fill = HEADER_FILL
             ws[ref].alignment = Alignment(wrap_text=True, vertical="center")
     for row in (4, S.ROW_PREV_CAT - 1, S.ROW_TVA - 1, S.ROW_ABATTEMENT - 1, S.ROW_COMPTE_SEUIL - 1,
-                S.ROW_CHECKS - 1, S.MONTH_HEADER - 1, S.QUARTER_HEADER - 1, D.ROW_DROITS):
+                S.ROW_CHECKS - 1, S.MONTH_HEADER - 1, S.QUARTER_HEADER - 1, S.ROW_DROITS):
         ws[f"A{row}"].font = BOLD
     for cell in S.summary_cells(rows):
         target = ws[cell.ref]
@@ -349,7 +348,7 @@ def _long_texts(ws) -> None:
         ws[f"B{row}"].alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[row].height = 15 * lines
         ws[f"A{row}"].alignment = Alignment(vertical="top")
-    for row in range(D.ROW_DROITS + 1, D.LAST_ROW + 1):
+    for row in range(S.ROW_DROITS + 1, S.ROW_DROITS_LAST + 1):
         label = S.static_cells().get(f"A{row}", "")
         ws[f"A{row}"].alignment = Alignment(vertical="top", wrap_text=True)
         ws[f"B{row}"].alignment = Alignment(vertical="top", wrap_text=row in TEXT_LINES,
