@@ -94,3 +94,24 @@ def test_shares_are_really_orange_then_red() -> None:
     rules = [r for cf in ws.conditional_formatting for r in cf.rules if str(cf.sqref) == dashboard]
     colours = {r.formula[0]: r.dxf.fill.bgColor.rgb[-6:] for r in rules}
     assert colours == {str(S.ALERT_RED): "FF0000", str(S.ALERT_AMBER): "FFA500"}
+
+
+def test_the_alert_is_green_when_calm_orange_for_a_warning() -> None:
+    """The alert cell's rules test how its sentence begins: LEFT(E10,n) with n the length of that beginning.
+
+    Was LEFT(E10,14)="Rien à signaler" (15 characters): never true, so a calm year showed in red.
+    """
+    ws = load_workbook(EXAMPLE_FILE)[L.SHEET_SYNTHESE]
+    alert = S.KEY_CELLS["alerte"]
+    rules = [r for cf in ws.conditional_formatting for r in cf.rules if str(cf.sqref) == alert]
+    fills = {}
+    for rule in rules:
+        head = rule.formula[0]
+        if head.startswith("LEFT("):
+            n, text = head.removeprefix(f"LEFT({alert},").split(')="')
+            assert int(n) == len(text.rstrip('"')), head
+            fills[text.rstrip('"')] = rule.dxf.fill.bgColor.rgb[-6:]
+    assert fills == {S.ALERT_CALM: "E2EFDA", S.ALERT_WARNING: "FFA500"}
+    quiet = books_of_workbook(build.build_workbook({"activite": "vente", "annee": 2026})).inputs()
+    assert _at(dt.date(2026, 5, 1), quiet)[K["alerte"]].startswith(S.ALERT_CALM + " :")
+    assert _at(exemple.TODAY)[K["alerte"]].startswith(S.ALERT_WARNING + " :")

@@ -301,10 +301,12 @@ def _synthese(ws, rows: int) -> None:
     ws.conditional_formatting.add(f"B{S.ROW_DEPASSEMENT}", FormulaRule(
         formula=[f'ISNUMBER(SEARCH("passement",B{S.ROW_DEPASSEMENT}))'], fill=RED_FILL, font=RED_FONT))
     alert = S.KEY_CELLS["alerte"]
-    ws.conditional_formatting.add(alert, FormulaRule(formula=[f'LEFT({alert},14)="Rien à signaler"'],
+    calm, warning = S.ALERT_CALM, S.ALERT_WARNING
+    ws.conditional_formatting.add(alert, FormulaRule(formula=[f'LEFT({alert},{len(calm)})="{calm}"'],
                                                      fill=PatternFill("solid", fgColor="E2EFDA", bgColor="E2EFDA"),
                                                      stopIfTrue=True))
-    ws.conditional_formatting.add(alert, FormulaRule(formula=[f'LEFT({alert},9)="Attention"'], fill=AMBER_FILL,
+    ws.conditional_formatting.add(alert, FormulaRule(formula=[f'LEFT({alert},{len(warning)})="{warning}"'],
+                                                     fill=AMBER_FILL,
                                                      stopIfTrue=True))
     ws.conditional_formatting.add(alert, FormulaRule(formula=[f'{alert}<>""'], fill=RED_FILL, font=RED_FONT))
     ws.column_dimensions["A"].width = 46

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...rates import get_rates
 from .. import natif as N
-from .geometry import (ALERT_AMBER, COUNT, DASH_ALERTE, DASH_ALERTE_TEXTE, DASH_ECHEANCE, DASH_LABEL, DASH_MONTANT,
+from .geometry import (ALERT_AMBER, ALERT_CALM, COUNT, DASH_ALERTE, DASH_ALERTE_TEXTE, DASH_ECHEANCE, DASH_LABEL, DASH_MONTANT,
                        DASH_PERIODE, DASH_PLAFOND, DASH_TITLE, DASH_TVA, DASH_VALUE, DASH_VERSION, DATE, GENERAL, MONEY,
                        MONTH_FIRST, MONTH_HEADER, MONTHS_FR, NEXT_DUE_COL, PERCENT, ROW_DEPASSEMENT, ROW_INVALID_TOTAL,
                        ROW_PART, ROW_RESTE, ROW_TVA, ROW_TVA_PART, ROW_YEAR)
@@ -150,7 +150,7 @@ def _alert(b: _Builder) -> None:
                f'ne sont comptées dans aucun chiffre.",IF({H["depassements"]}<>"",$B${ROW_DEPASSEMENT},'
                f'IF({codes}>0,$B${ROW_TVA},IF({share}>={amber},{near},'
                f'IF({vat}>={amber},"Attention : "&{N.percent_text(vat)}&" du seuil de franchise de TVA utilisé."'
-               f',"Rien à signaler : "&{N.percent_text(share)}&" du plafond et "&{N.percent_text(vat)}'
+               f',"{ALERT_CALM} : "&{N.percent_text(share)}&" du plafond et "&{N.percent_text(vat)}'
                f'&" du seuil de TVA utilisés.")))))))')
 
     def alert(c: _Context) -> str:
@@ -172,7 +172,7 @@ def _alert(b: _Builder) -> None:
             return f"Attention : {N.percent_text_value(s)} du plafond déjà utilisé{tail}."
         if v >= amber:
             return f"Attention : {N.percent_text_value(v)} du seuil de franchise de TVA utilisé."
-        return (f"Rien à signaler : {N.percent_text_value(s)} du plafond et {N.percent_text_value(v)} du seuil "
+        return (f"{ALERT_CALM} : {N.percent_text_value(s)} du plafond et {N.percent_text_value(v)} du seuil "
                 "de TVA utilisés.")
 
     b.add(f"{DASH_LABEL}{DASH_ALERTE_TEXTE}", "Alerte du moment", formula, GENERAL, "text", alert)

@@ -23,6 +23,8 @@ GENERAL = "General"
 # a user-interface choice, not a legal figure.
 ALERT_AMBER = 0.8
 ALERT_RED = 1.0
+# How the dashboard's alert sentence (E10) begins: green when calm, orange for a warning, red otherwise.
+ALERT_CALM, ALERT_WARNING = "Rien à signaler", "Attention"
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 FIRST, LAST = L.FIRST_DATA_ROW, L.LAST_DATA_ROW
