@@ -170,3 +170,12 @@ def test_rows_that_cannot_be_counted_block_the_declaration(tmp_path: Path, capsy
     assert "ligne 3 : date « n'importe quand » invalide" in err
     assert "ligne 4 : catégorie « inconnue » inconnue" in err
     assert "ligne 5" not in err
+
+
+@pytest.mark.parametrize("code, title", [
+    ("2026-10", "Déclaration URSSAF d'octobre 2026"), ("2026-04", "Déclaration URSSAF d'avril 2026"),
+    ("2026-08", "Déclaration URSSAF d'août 2026"), ("2026-03", "Déclaration URSSAF de mars 2026"),
+    ("2026-T1", "Déclaration URSSAF du 1er trimestre 2026")])
+def test_the_title_elides_before_a_vowel(code: str, title: str) -> None:
+    from xlae.ledger.periods import parse_period
+    assert f"Déclaration URSSAF {parse_period(code).of_label}" == title

@@ -69,7 +69,7 @@ def _close(period, path, today: dt.date, now: dt.datetime) -> int:
                 and any(f.row == r.row and f.sheet == r.sheet for r in rows)]
     if blocking:
         listed = " ; ".join(f.text() for f in blocking[:5])
-        raise XlaeError(f"{len(blocking)} anomalie(s) sur des lignes de {period.label} : corrigez-les avant "
+        raise XlaeError(f"{len(blocking)} anomalie(s) sur des lignes {period.of_label} : corrigez-les avant "
                         f"de clôturer (xlae verifier) — {listed}", "classeur")
     archive = archive_name(book.path, period.code)
     if os.path.lexists(archive):

@@ -185,7 +185,7 @@ def _lines(receipts: list[tuple[dt.date, Activite, Decimal, LedgerRow]], debut: 
 def render_text(d: Declaration) -> list[str]:
     """The declaration in French, line by line as the URSSAF form asks it."""
     kind = "mensuelle" if d.params.periodicite is Periodicite.MENSUELLE else "trimestrielle"
-    title = "Première déclaration URSSAF" if d.premiere else f"Déclaration URSSAF de {d.period.label}"
+    title = "Première déclaration URSSAF" if d.premiere else f"Déclaration URSSAF {d.period.of_label}"
     out = [f"{title} — du {day(d.debut)} au {day(d.fin)} (périodicité {kind})",
            f"À déclarer et payer au plus tard le {day(d.echeance)}."]
     out += [f"Note : {n}" for n in d.notes]

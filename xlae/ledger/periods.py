@@ -30,6 +30,15 @@ class Period:
             return f"{number}{'er' if number == 1 else 'e'} trimestre {self.debut.year}"
         return f"année {self.debut.year}"
 
+    @property
+    def of_label(self) -> str:
+        """« de mars 2026 », « d'octobre 2026 », « du 1er trimestre 2026 », « de l'année 2026 »."""
+        if self.kind == "trimestre":
+            return f"du {self.label}"
+        if self.kind == "annee":
+            return f"de l'{self.label}"
+        return ("d'" if self.label[0] in "aâeéèêioôuy" else "de ") + self.label
+
     def contains(self, day: dt.date) -> bool:
         return self.debut <= day <= self.fin
 
