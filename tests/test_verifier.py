@@ -219,3 +219,22 @@ def test_category_in_another_case_is_counted_like_the_synthese(tmp_path: Path) -
     rows[0]["categorie"] = "BNC"
     rows[1]["categorie"] = "Bnc"
     assert findings(make_book(tmp_path / "livre.xlsx", recettes=rows)) == []
+
+
+def test_the_quick_amount_reading_agrees_with_cell_amount() -> None:
+    """``checks._amount_problem`` skips the Decimal for a float typed to the cent; on any float it says
+    what ``books.cells.cell_amount`` says."""
+    import math
+    import random
+
+    from xlae.books.cells import cell_amount
+    from xlae.ledger.checks import _amount_problem
+
+    rng = random.Random(15)
+    values = [0.01, 0.1 + 0.2, 1.005, 100.5, 99.999, 1e11 - 0.01, 1e11, 1e13, 1e30, 0.0, -0.0, -5.0, 5e-324,
+              math.nan, math.inf, -math.inf, 123456789.12, 2.675, 1 / 3]
+    values += [rng.randint(1, 10**9) / 100 for _ in range(3000)]
+    values += [rng.uniform(0, 1e6) for _ in range(3000)]
+    values += [rng.randint(1, 10**12) / 10**rng.randint(0, 4) for _ in range(3000)]
+    for value in values:
+        assert _amount_problem(value) == cell_amount(value)[1], value

@@ -44,6 +44,32 @@ class Finding:
         return order, self.row or 0, self.column or ""
 
 
+def _remembered(function):
+    """``function`` of one cell value, remembered per value and type for the values a ledger repeats
+    (texts, dates: « bnc », « Virement », a client's name, the days of the year) within one check."""
+    memo: dict[tuple[type, object], object] = {}
+
+    def cached(value):
+        kind = value.__class__
+        if kind is not str and kind is not dt.date:
+            return function(value)
+        key = (kind, value)
+        found = memo.get(key, memo)
+        if found is memo:
+            found = memo[key] = function(value)
+        return found
+
+    return cached
+
+
+def _amount_problem(value: object) -> str | None:
+    """``cell_amount``'s problem; an amount typed to the cent (the float nearest k/100, 0 < k/100 <
+    10^11, whose shortest repr has then at most two decimals) has none, without a Decimal."""
+    if value.__class__ is float and 0 < value < 1e11 and round(value * 100) / 100 == value:
+        return None
+    return cell_amount(value)[1]
+
+
 def _letter(sheet: str, key: str) -> str:
     return layout.column(LEDGERS[sheet], key).letter
 
@@ -75,6 +101,9 @@ def check_ledger(sheet: str, rows: list[LedgerRow], params: Parameters | None, t
     previous: tuple[int, dt.date] | None = None
     out_of_year: list[int] = []
     references: dict[tuple[str, ...], int] = {}
+    # 100 000 rows of a few values each: the pure cell readings are remembered per value
+    date_of, text_of = _remembered(cell_date), _remembered(cell_text)
+    mode_of, categorie_of = _remembered(cell_mode), _remembered(cell_categorie)
     for row in rows:
         if row.empty:
             found.append(Finding(sheet, row.row, None, "ligne vide au milieu du registre : supprimez-la "
@@ -84,7 +113,7 @@ def check_ledger(sheet: str, rows: list[LedgerRow], params: Parameters | None, t
         def add(key: str, message: str) -> None:
             found.append(Finding(sheet, row.row, col[key], message))
 
-        date, problem = cell_date(row.get("date"))
+        date, problem = date_of(row.get("date"))
         if problem:
             add("date", problem)
         if date is not None:
@@ -102,11 +131,11 @@ def check_ledger(sheet: str, rows: list[LedgerRow], params: Parameters | None, t
                             f"({day(previous[1])}) : le registre est tenu dans l'ordre chronologique")
             if previous is None or date >= previous[1]:
                 previous = (row.row, date)
-        reference = cell_text(row.get("reference"))
+        reference = cell_text(row.get("reference"))  # one per row: not worth remembering
         if not reference:
             add("reference", "référence de la pièce justificative manquante (numéro de facture, de ticket…)")
         else:
-            key = (reference.upper(),) if is_receipts else (reference.upper(), cell_text(row.get("fournisseur")).upper())
+            key = (reference.upper(),) if is_receipts else (reference.upper(), text_of(row.get("fournisseur")).upper())
             if key in references:
                 if not (is_receipts and _SPLIT_PAYMENT.search(cell_text(row.get("observations")))):
                     add("reference", f"référence « {reference} » déjà utilisée ligne {references[key]} "
@@ -114,17 +143,17 @@ def check_ledger(sheet: str, rows: list[LedgerRow], params: Parameters | None, t
                                      "« solde » en observation)")
             else:
                 references[key] = row.row
-        _, problem = cell_amount(row.get("montant"))
+        problem = _amount_problem(row.get("montant"))
         if problem:
             add("montant", problem)
-        _, problem = cell_mode(row.get("mode"))
+        _, problem = mode_of(row.get("mode"))
         if problem:
             add("mode", problem)
         if is_receipts:
-            _, problem = cell_categorie(row.get("categorie"))
+            _, problem = categorie_of(row.get("categorie"))
             if problem:
                 add("categorie", problem)
-            if not cell_text(row.get("client")):
+            if not text_of(row.get("client")):
                 add("client", "client non renseigné : le livre indique l'origine de chaque recette")
     if out_of_year and params is not None:
         rows_text = _ranges(out_of_year)
